@@ -1,0 +1,358 @@
+//! One segmentation of an article, shared by every detector: lines with byte offsets,
+//! sentences, words, quoted spans and a lowercased copy.
+//!
+//! The lowercased copy has the same byte offsets as the text: a character whose lowercase
+//! form is longer or shorter in UTF-8 (rare: 'İ', the Kelvin sign) is kept as it is. So the
+//! offset map between the two is the identity, and a match found in `lower` is a span of
+//! `text` as it stands.
+
+/// A line of the text: `text[start..end]`, without its line break.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    pub start: usize,
+    pub end: usize,
+    /// Words on the line.
+    pub words: u32,
+}
+
+impl Line {
+    /// A line with no words (empty, spaces, or only punctuation).
+    pub fn is_blank(&self) -> bool {
+        self.words == 0
+    }
+}
+
+/// A sentence inside one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sentence {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    pub words: u32,
+}
+
+/// A quoted span: `text[start..end]` is what stands between the quotation marks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quote {
+    pub start: usize,
+    pub end: usize,
+    pub line: usize,
+    /// The sentence that contains the opening mark.
+    pub sentence: usize,
+    pub words: u32,
+}
+
+/// The shared segmentation of one article.
+#[derive(Debug, Clone)]
+pub struct Analysis<'a> {
+    /// The analysed text (a prefix of the record's text when it exceeded the limit).
+    pub text: &'a str,
+    /// `text` lowercased, at identical byte offsets.
+    pub lower: String,
+    pub lines: Vec<Line>,
+    pub sentences: Vec<Sentence>,
+    pub quotes: Vec<Quote>,
+    /// Words in the whole record, including any part past the analysis limit.
+    pub words: usize,
+    /// Set when only the first `analysed_bytes` of a longer record were analysed.
+    pub truncated_from: Option<usize>,
+    /// The first line with words: the headline of a scraped page.
+    pub title_line: Option<usize>,
+}
+
+impl<'a> Analysis<'a> {
+    /// Segments `text`, analysing at most `limit` bytes of it (cut at a character boundary).
+    pub fn new(text: &'a str, limit: usize) -> Self {
+        let (analysed, truncated_from) = if text.len() > limit {
+            (&text[..floor_char_boundary(text, limit)], Some(text.len()))
+        } else {
+            (text, None)
+        };
+        let lower = lowercase_same_offsets(analysed);
+        let lines = split_lines(analysed);
+        let mut sentences = Vec::new();
+        let mut quotes = Vec::new();
+        for (index, line) in lines.iter().enumerate() {
+            if line.is_blank() {
+                continue;
+            }
+            let first_sentence = sentences.len();
+            split_sentences(analysed, index, line, &mut sentences);
+            find_quotes(analysed, index, line, first_sentence, &sentences, &mut quotes);
+        }
+        let words =
+            if truncated_from.is_some() { count_words(text) } else { lines.iter().map(|l| l.words as usize).sum() };
+        let title_line = lines.iter().position(|l| !l.is_blank());
+        Analysis { text: analysed, lower, lines, sentences, quotes, words, truncated_from, title_line }
+    }
+
+    /// The text of line `index`.
+    pub fn line_text(&self, index: usize) -> &'a str {
+        let line = self.lines[index];
+        &self.text[line.start..line.end]
+    }
+
+    /// The lowercased text of line `index`.
+    pub fn line_lower(&self, index: usize) -> &str {
+        let line = self.lines[index];
+        &self.lower[line.start..line.end]
+    }
+
+    /// The index of the line that contains byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.partition_point(|l| l.end < offset).min(self.lines.len().saturating_sub(1))
+    }
+
+    /// Indices of the sentences of line `index`.
+    pub fn sentences_of_line(&self, index: usize) -> std::ops::Range<usize> {
+        let from = self.sentences.partition_point(|s| s.line < index);
+        let to = self.sentences.partition_point(|s| s.line <= index);
+        from..to
+    }
+
+    /// The nearest non-blank lines before and after `index`, up to `reach` each way.
+    pub fn neighbours(&self, index: usize, reach: usize) -> impl Iterator<Item = usize> + '_ {
+        let before = (0..index).rev().filter(|&i| !self.lines[i].is_blank()).take(reach);
+        let after = (index + 1..self.lines.len()).filter(|&i| !self.lines[i].is_blank()).take(reach);
+        before.chain(after)
+    }
+}
+
+/// The largest char boundary at or below `index`.
+pub fn floor_char_boundary(text: &str, index: usize) -> usize {
+    let mut i = index.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Lowercases `text` keeping every character's byte length, so offsets carry over.
+pub fn lowercase_same_offsets(text: &str) -> String {
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut lower = String::with_capacity(text.len());
+    for c in text.chars() {
+        let mut lowered = c.to_lowercase();
+        match (lowered.next(), lowered.next()) {
+            (Some(l), None) if l.len_utf8() == c.len_utf8() => lower.push(l),
+            _ => lower.push(c),
+        }
+    }
+    lower
+}
+
+/// Counts words: maximal runs of letters, digits and underscores.
+pub fn count_words(text: &str) -> usize {
+    if text.is_ascii() {
+        let mut count = 0;
+        let mut inside = false;
+        for &b in text.as_bytes() {
+            let word = b.is_ascii_alphanumeric() || b == b'_';
+            count += usize::from(word && !inside);
+            inside = word;
+        }
+        return count;
+    }
+    let mut count = 0;
+    let mut inside = false;
+    for c in text.chars() {
+        let word = crate::lexicon::is_word_char(c);
+        count += usize::from(word && !inside);
+        inside = word;
+    }
+    count
+}
+
+fn split_lines(text: &str) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    loop {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
+        let content_end = if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
+        lines.push(Line { start, end: content_end, words: count_words(&text[start..content_end]) as u32 });
+        if end == text.len() {
+            break;
+        }
+        start = end + 1;
+    }
+    lines
+}
+
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "no", "vs", "gen", "sen", "rep", "gov", "col", "lt", "sgt", "capt", "jan",
+    "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "inc", "ltd", "co", "corp", "jr",
+    "sr", "etc", "e.g", "i.e", "u.s", "u.k", "approx", "fig", "art", "nr", "bzw", "ca", "vgl", "z.b",
+];
+
+fn split_sentences(text: &str, line_index: usize, line: &Line, out: &mut Vec<Sentence>) {
+    let body = &text[line.start..line.end];
+    let mut sentence_start = 0;
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if !matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
+            continue;
+        }
+        // Swallow repeated marks and closing quotes or brackets.
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, next)) = chars.peek() {
+            if matches!(next, '.' | '!' | '?' | '"' | '”' | '’' | '\'' | ')' | ']' | '»') {
+                end = j + next.len_utf8();
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let rest = &body[end..];
+        let after_space = rest.trim_start();
+        let spaced = after_space.len() < rest.len();
+        let next_char = after_space.chars().next();
+        let boundary = match next_char {
+            None => true,
+            Some(n) => {
+                spaced
+                    && (n.is_uppercase()
+                        || n.is_numeric()
+                        || matches!(n, '"' | '“' | '‘' | '\'' | '(' | '«' | '—' | '–'))
+            }
+        };
+        if !boundary || (c == '.' && is_abbreviation(&body[sentence_start..i])) {
+            continue;
+        }
+        push_sentence(text, line_index, line.start + sentence_start, line.start + end, out);
+        sentence_start = end;
+    }
+    if sentence_start < body.len() {
+        push_sentence(text, line_index, line.start + sentence_start, line.end, out);
+    }
+}
+
+fn push_sentence(text: &str, line: usize, start: usize, end: usize, out: &mut Vec<Sentence>) {
+    let slice = &text[start..end];
+    let trimmed_start = start + (slice.len() - slice.trim_start().len());
+    let trimmed_end = start + slice.trim_end().len();
+    if trimmed_end <= trimmed_start {
+        return;
+    }
+    let words = count_words(&text[trimmed_start..trimmed_end]) as u32;
+    if words > 0 {
+        out.push(Sentence { start: trimmed_start, end: trimmed_end, line, words });
+    }
+}
+
+fn is_abbreviation(before: &str) -> bool {
+    let token = before.rsplit(|c: char| c.is_whitespace() || c == '(').next().unwrap_or("");
+    let letters = token.trim_start_matches(['"', '“', '(']);
+    if letters.chars().count() == 1 && letters.chars().all(char::is_alphabetic) {
+        return true; // an initial: "J. Smith"
+    }
+    let lower = letters.to_lowercase();
+    ABBREVIATIONS.contains(&lower.as_str())
+}
+
+fn find_quotes(
+    text: &str,
+    line_index: usize,
+    line: &Line,
+    first_sentence: usize,
+    sentences: &[Sentence],
+    out: &mut Vec<Quote>,
+) {
+    let body = &text[line.start..line.end];
+    let mut open: Option<(usize, char)> = None;
+    let mut previous = ' ';
+    let mut iter = body.char_indices().peekable();
+    while let Some((i, c)) = iter.next() {
+        let next = iter.peek().map_or(' ', |&(_, n)| n);
+        match (open, c) {
+            (None, '“' | '„' | '«') => open = Some((i + c.len_utf8(), c)),
+            (None, '"') if !previous.is_alphanumeric() => open = Some((i + 1, c)),
+            (None, '‘') => open = Some((i + c.len_utf8(), c)),
+            (Some((start, opener)), _) => {
+                let closes = match opener {
+                    '“' | '„' => matches!(c, '”' | '“'),
+                    '«' => c == '»',
+                    '"' => c == '"',
+                    '‘' => c == '’' && !next.is_alphanumeric(),
+                    _ => false,
+                };
+                if closes {
+                    let absolute_start = line.start + start;
+                    let sentence = sentences[first_sentence..]
+                        .iter()
+                        .position(|s| s.start <= absolute_start && absolute_start <= s.end)
+                        .map_or(first_sentence, |p| first_sentence + p);
+                    out.push(Quote {
+                        start: absolute_start,
+                        end: line.start + i,
+                        line: line_index,
+                        sentence,
+                        words: count_words(&body[start..i]) as u32,
+                    });
+                    open = None;
+                }
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_keep_offsets_and_drop_carriage_returns() {
+        let a = Analysis::new("Title\r\n\r\nBody text here.", usize::MAX);
+        assert_eq!(a.lines.len(), 3);
+        assert_eq!(a.line_text(0), "Title");
+        assert!(a.lines[1].is_blank());
+        assert_eq!(a.line_text(2), "Body text here.");
+        assert_eq!(a.words, 4);
+        assert_eq!(a.title_line, Some(0));
+    }
+
+    #[test]
+    fn sentences_split_at_full_stops_but_not_abbreviations() {
+        let a = Analysis::new("Mr. Smith met Dr. Jones on Nov. 21. They talked. Then left!", usize::MAX);
+        let sentences: Vec<&str> = a.sentences.iter().map(|s| &a.text[s.start..s.end]).collect();
+        assert_eq!(sentences, vec!["Mr. Smith met Dr. Jones on Nov. 21.", "They talked.", "Then left!"]);
+    }
+
+    #[test]
+    fn quotes_are_found_with_their_sentence() {
+        let a = Analysis::new("He said “we will win” today. The “peaceful” protest ended.", usize::MAX);
+        let quoted: Vec<&str> = a.quotes.iter().map(|q| &a.text[q.start..q.end]).collect();
+        assert_eq!(quoted, vec!["we will win", "peaceful"]);
+        assert_eq!(a.quotes[1].sentence, 1);
+        assert_eq!(a.quotes[1].words, 1);
+    }
+
+    #[test]
+    fn apostrophes_do_not_close_single_quotes() {
+        let a = Analysis::new("the deal is ‘close’ to NATO’s approval", usize::MAX);
+        let quoted: Vec<&str> = a.quotes.iter().map(|q| &a.text[q.start..q.end]).collect();
+        assert_eq!(quoted, vec!["close"]);
+    }
+
+    #[test]
+    fn lowercase_copy_keeps_byte_offsets() {
+        let text = "KELVIN \u{212A} İstanbul ÄÖÜ Straße";
+        let lower = lowercase_same_offsets(text);
+        assert_eq!(lower.len(), text.len());
+        assert!(lower.contains("äöü straße"));
+    }
+
+    #[test]
+    fn a_long_text_is_analysed_up_to_the_limit_on_a_char_boundary() {
+        let text = "é".repeat(10);
+        let a = Analysis::new(&text, 7);
+        assert_eq!(a.text.len(), 6);
+        assert_eq!(a.truncated_from, Some(20));
+        assert_eq!(a.words, 1);
+    }
+}

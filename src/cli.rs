@@ -1,0 +1,166 @@
+//! Command-line definitions (clap). Only this module and `main` know about clap's types;
+//! they become plain option structs for the library.
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use residue::input::{Format, InputOptions};
+
+/// Scores scraped news articles for boilerplate residue and source credibility, with the evidence.
+#[derive(Debug, Parser)]
+#[command(name = "residue", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Score articles: one CSV row each (to standard output unless -o).
+    Score(ScoreArgs),
+    /// Show one input line by line: label, rule codes, matched phrases.
+    Explain(ExplainArgs),
+    /// Write the records as JSONL with residue lines removed from their text.
+    Clean(CleanArgs),
+    /// List every rule: code, name, category and description.
+    Rules(RulesArgs),
+    /// Check the scorer against an expectations .tsv (like ../shared/seeds/expected.tsv).
+    Eval(EvalArgs),
+}
+
+/// Options every command that reads articles shares.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// Worker threads (default: all cores).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// A model directory of the same layout as the built-in `models/` (default: built in).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// The field that holds the article text (JSONL, CSV).
+    #[arg(long, default_value = "text", value_name = "NAME")]
+    pub text_field: String,
+    /// The field that holds the record id.
+    #[arg(long, default_value = "id", value_name = "NAME")]
+    pub id_field: String,
+    /// The field that holds the title.
+    #[arg(long, default_value = "title", value_name = "NAME")]
+    pub title_field: String,
+    /// The field that names the source; a URL gives its host (default: url, then source).
+    #[arg(long, value_name = "NAME")]
+    pub source_field: Option<String>,
+}
+
+impl Common {
+    pub fn input_options(&self, format: Option<Format>) -> InputOptions {
+        InputOptions {
+            format,
+            text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
+            title_field: self.title_field.clone(),
+            source_field: self.source_field.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ScoreArgs {
+    /// Files, folders (read recursively) or - for standard input.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub inputs: Vec<PathBuf>,
+    /// Write the CSV here (written to a temporary name, renamed when complete).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Start the CSV with a UTF-8 byte-order mark, so that Excel shows non-ASCII text right.
+    #[arg(long)]
+    pub bom: bool,
+    /// The input format, instead of taking it from the extension.
+    #[arg(long, alias = "input-format", value_enum)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExplainFormat {
+    /// Aligned text for reading.
+    Text,
+    /// One JSON object per line of the article.
+    Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The file to explain (every record of a JSONL/CSV file).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format: aligned text, or one JSON object per line of the article.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ExplainFormat,
+    /// The input format, instead of taking it from the extension.
+    #[arg(long, value_enum)]
+    pub input_format: Option<Format>,
+    /// Only the record with this id (JSONL/CSV inputs).
+    #[arg(long, value_name = "ID")]
+    pub id: Option<String>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DropKind {
+    /// Also remove lines labelled filler.
+    Filler,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerdictArg {
+    Keep,
+    Review,
+    Drop,
+}
+
+#[derive(Debug, Args)]
+pub struct CleanArgs {
+    /// Files, folders (read recursively) or - for standard input.
+    #[arg(value_name = "INPUT", default_value = "-")]
+    pub inputs: Vec<PathBuf>,
+    /// Write the JSONL here (written to a temporary name, renamed when complete).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Remove these lines too (paywall and widget lines are always removed).
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub drop: Vec<DropKind>,
+    /// Leave out whole records with this verdict (repeatable); their count goes to stderr.
+    #[arg(long, value_enum, value_name = "VERDICT")]
+    pub skip_verdict: Vec<VerdictArg>,
+    /// Add the scores and verdict to each record as a `residue` object.
+    #[arg(long)]
+    pub annotate: bool,
+    /// The input format, instead of taking it from the extension.
+    #[arg(long, alias = "input-format", value_enum)]
+    pub format: Option<Format>,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A model directory instead of the built-in model.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// An expectations .tsv (the articles are the files beside it).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Print only failed checks and the summary.
+    #[arg(long)]
+    pub failures_only: bool,
+    #[command(flatten)]
+    pub common: Common,
+}

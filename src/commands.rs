@@ -1,0 +1,365 @@
+//! The commands: wiring inputs, the scorer and the writers together for each subcommand.
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use residue::detect::Finding;
+use residue::error::{Error, Result};
+use residue::input::{self, InputFile, InputOptions};
+use residue::model::{LineLabel, Model};
+use residue::output::{CsvReport, Output, ReportRow};
+use residue::pipeline::{self, RunStats};
+use residue::score::{Assessment, Scorer, Verdict};
+
+use crate::cli::{
+    CleanArgs, Command, Common, DropKind, EvalArgs, ExplainArgs, ExplainFormat, RulesArgs, ScoreArgs, VerdictArg,
+};
+
+/// How a command ended, short of a fatal error.
+pub struct Outcome {
+    /// Records (or inputs) that could not be read.
+    pub failures: u64,
+    /// Checks that failed (eval).
+    pub failed_checks: u64,
+}
+
+impl Outcome {
+    pub fn exit_code(&self) -> u8 {
+        if self.failed_checks > 0 {
+            1
+        } else if self.failures > 0 {
+            3
+        } else {
+            0
+        }
+    }
+}
+
+pub fn run(command: Command) -> Result<Outcome> {
+    match command {
+        Command::Score(args) => score(args),
+        Command::Explain(args) => explain(args),
+        Command::Clean(args) => clean(args),
+        Command::Rules(args) => rules(args),
+        Command::Eval(args) => eval(args),
+    }
+}
+
+fn load_model(dir: Option<&Path>) -> Result<Model> {
+    match dir {
+        Some(dir) => Model::from_dir(dir),
+        None => Model::embedded(),
+    }
+}
+
+fn threads(common: &Common) -> Result<usize> {
+    match common.threads {
+        Some(0) => Err(Error::Usage("--threads must be at least 1".into())),
+        Some(n) => Ok(n),
+        None => Ok(std::thread::available_parallelism().map_or(1, |n| n.get())),
+    }
+}
+
+fn report_error(error: &Error) {
+    eprintln!("residue: {error}");
+}
+
+/// A progress spinner on stderr, only for a terminal and without --quiet.
+fn progress(common: &Common) -> Option<indicatif::ProgressBar> {
+    if common.quiet || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {pos} records scored ({per_sec}) {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    Some(bar)
+}
+
+/// Expands inputs, reporting the ones that cannot be found.
+fn expand(inputs: &[std::path::PathBuf], options: &InputOptions) -> (Vec<InputFile>, u64) {
+    let (files, errors) = input::expand(inputs, options);
+    errors.iter().for_each(report_error);
+    (files, errors.len() as u64)
+}
+
+fn score(args: ScoreArgs) -> Result<Outcome> {
+    let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
+    let options = args.common.input_options(args.format);
+    let threads = threads(&args.common)?;
+    let (files, missing) = expand(&args.inputs, &options);
+    let mut output = Output::create(args.output.as_deref())?;
+    let target = output.target().to_path_buf();
+    let bar = progress(&args.common);
+    let stats = {
+        let mut csv = CsvReport::new(output.writer(), args.bom).map_err(|e| Error::output(&target, e))?;
+        let stats = pipeline::run(
+            &files,
+            &options,
+            threads,
+            |record| {
+                let assessment = scorer.assess(&record.text);
+                ReportRow::new(&record.id, &record.source, record.title.as_deref(), &assessment, None)
+            },
+            |row| {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                csv.write(&row).map_err(|e| Error::output(&target, e))
+            },
+            report_error,
+        )?;
+        csv.flush().map_err(|e| Error::output(&target, e))?;
+        stats
+    };
+    output.commit()?;
+    finish(bar, &stats);
+    Ok(Outcome { failures: stats.failures + missing, failed_checks: 0 })
+}
+
+fn finish(bar: Option<indicatif::ProgressBar>, stats: &RunStats) {
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+        eprintln!("residue: {} records scored, {} unreadable", stats.records, stats.failures);
+    }
+}
+
+fn clean(args: CleanArgs) -> Result<Outcome> {
+    let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
+    let options = args.common.input_options(args.format);
+    let threads = threads(&args.common)?;
+    let (files, missing) = expand(&args.inputs, &options);
+    let mut drop_labels = vec![LineLabel::Paywall, LineLabel::Widget];
+    if args.drop.contains(&DropKind::Filler) {
+        drop_labels.push(LineLabel::Filler);
+    }
+    let skip: Vec<Verdict> = args
+        .skip_verdict
+        .iter()
+        .map(|v| match v {
+            VerdictArg::Keep => Verdict::Keep,
+            VerdictArg::Review => Verdict::Review,
+            VerdictArg::Drop => Verdict::Drop,
+        })
+        .collect();
+    let mut output = Output::create(args.output.as_deref())?;
+    let target = output.target().to_path_buf();
+    let bar = progress(&args.common);
+    let mut skipped = 0u64;
+    let stats = {
+        let writer = output.writer();
+        let stats = pipeline::run(
+            &files,
+            &options,
+            threads,
+            |record| {
+                let assessment = scorer.assess(&record.text);
+                if skip.contains(&assessment.verdict) {
+                    return None;
+                }
+                Some(cleaned_record(&record, &assessment, &drop_labels, &options.text_field, args.annotate))
+            },
+            |line| {
+                if let Some(bar) = &bar {
+                    bar.inc(1);
+                }
+                match line {
+                    Some(line) => writer.write_all(line.as_bytes()).map_err(|e| Error::output(&target, e)),
+                    None => {
+                        skipped += 1;
+                        Ok(())
+                    }
+                }
+            },
+            report_error,
+        )?;
+        writer.flush().map_err(|e| Error::output(&target, e))?;
+        stats
+    };
+    output.commit()?;
+    finish(bar, &stats);
+    if !skip.is_empty() {
+        let names: Vec<&str> = skip.iter().map(|v| v.as_str()).collect();
+        eprintln!("residue: left out {skipped} records with verdict {}", names.join(" or "));
+    }
+    Ok(Outcome { failures: stats.failures + missing, failed_checks: 0 })
+}
+
+/// One JSONL line: the record's fields with its text cleaned (and scores, if annotating).
+fn cleaned_record(
+    record: &residue::Record,
+    assessment: &Assessment,
+    drop: &[LineLabel],
+    text_field: &str,
+    annotate: bool,
+) -> String {
+    let mut fields = record.fields.clone().unwrap_or_else(|| {
+        let mut map = serde_json::Map::new();
+        map.insert("id".into(), record.id.clone().into());
+        map
+    });
+    let mut cleaned = assessment.cleaned_text(drop);
+    if let Some(total) = assessment.analysis.truncated_from {
+        // Past the analysis limit nothing was labelled: keep that part as it was.
+        cleaned.push_str(&record.text[assessment.analysis.text.len()..total.min(record.text.len())]);
+    }
+    fields.insert(if record.fields.is_some() { text_field.to_string() } else { "text".into() }, cleaned.into());
+    if annotate {
+        let s = assessment.scores;
+        let round = |v: f32| serde_json::Value::from((f64::from(v) * 1000.0).round() / 1000.0);
+        let mut annotation = serde_json::Map::new();
+        annotation.insert("words".into(), assessment.analysis.words.into());
+        annotation.insert("paywall".into(), round(s.paywall));
+        annotation.insert("widget".into(), round(s.widget));
+        annotation.insert("filler".into(), round(s.filler));
+        annotation.insert("framing".into(), round(s.framing));
+        annotation.insert("repetition".into(), round(s.repetition));
+        annotation.insert("boilerplate_share".into(), round(assessment.boilerplate_share));
+        annotation.insert("credibility".into(), round(assessment.credibility));
+        annotation.insert("verdict".into(), assessment.verdict.as_str().into());
+        annotation.insert("evidence".into(), assessment.evidence(residue::output::EVIDENCE_ITEMS).into());
+        fields.insert("residue".into(), annotation.into());
+    }
+    let mut line = serde_json::Value::Object(fields).to_string();
+    line.push('\n');
+    line
+}
+
+fn explain(args: ExplainArgs) -> Result<Outcome> {
+    let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
+    let options = args.common.input_options(args.input_format);
+    let file = InputFile { path: args.file.clone(), id: args.file.to_string_lossy().into_owned() };
+    if !file.is_stdin() && !args.file.exists() {
+        return Err(Error::Input { path: args.file.clone(), message: "No such file or directory".into() });
+    }
+    let multi_record = !matches!(file.format(&options), Some(input::Format::Txt) | None);
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut failures = 0u64;
+    let mut write_error: Option<Error> = None;
+    input::read_file(&file, &options, &mut |item| {
+        let record = match item {
+            Ok(record) => record,
+            Err(error) => {
+                report_error(&error);
+                failures += 1;
+                return true;
+            }
+        };
+        if args.id.as_ref().is_some_and(|id| *id != record.id) {
+            return true;
+        }
+        let assessment = scorer.assess(&record.text);
+        let written = match args.format {
+            ExplainFormat::Text => explain_text(&mut out, &record, &assessment, scorer.model()),
+            ExplainFormat::Jsonl => explain_jsonl(&mut out, &record, &assessment, multi_record),
+        };
+        match written {
+            Ok(()) => true,
+            Err(e) => {
+                write_error = Some(Error::output("<stdout>", e));
+                false
+            }
+        }
+    });
+    if let Some(error) = write_error {
+        return Err(error);
+    }
+    out.flush().map_err(|e| Error::output("<stdout>", e))?;
+    Ok(Outcome { failures, failed_checks: 0 })
+}
+
+fn findings_by_line<'a>(assessment: &'a Assessment) -> Vec<Vec<&'a Finding>> {
+    let mut by_line = vec![Vec::new(); assessment.analysis.lines.len()];
+    for finding in &assessment.findings {
+        by_line[finding.line].push(finding);
+    }
+    by_line
+}
+
+fn explain_text(out: &mut dyn Write, record: &residue::Record, a: &Assessment, model: &Model) -> std::io::Result<()> {
+    let s = a.scores;
+    writeln!(
+        out,
+        "== {}{}",
+        record.id,
+        if record.source.is_empty() { String::new() } else { format!("  ({})", record.source) }
+    )?;
+    writeln!(
+        out,
+        "   paywall {:.3}  widget {:.3}  filler {:.3}  framing {:.3}  repetition {:.3}  boilerplate_share {:.3}  credibility {:.3}  verdict {}",
+        s.paywall,
+        s.widget,
+        s.filler,
+        s.framing,
+        s.repetition,
+        a.boilerplate_share,
+        a.credibility,
+        a.verdict.as_str()
+    )?;
+    if let Some(total) = a.analysis.truncated_from {
+        writeln!(out, "   (analysed the first {} of {} bytes)", a.analysis.text.len(), total)?;
+    }
+    for (index, findings) in findings_by_line(a).iter().enumerate() {
+        let text = a.analysis.line_text(index);
+        let shown: String = text.chars().take(110).collect();
+        let more = if shown.len() < text.len() { "…" } else { "" };
+        writeln!(out, "{:>5} {:<8}| {shown}{more}", index + 1, a.labels.labels[index].as_str())?;
+        for finding in findings {
+            let name = model.rule(finding.rule).map_or("", |r| r.name.as_str());
+            let phrase: String = finding.phrase(&a.analysis).chars().take(70).collect();
+            writeln!(out, "{:>15} {} {:<22} {:>5.2}  {:?}", "^", finding.rule, name, finding.weight, phrase)?;
+        }
+    }
+    writeln!(out)
+}
+
+fn explain_jsonl(out: &mut dyn Write, record: &residue::Record, a: &Assessment, with_id: bool) -> std::io::Result<()> {
+    for (index, findings) in findings_by_line(a).iter().enumerate() {
+        let rules: Vec<serde_json::Value> = findings
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "code": f.rule,
+                    "phrase": f.phrase(&a.analysis),
+                    "weight": (f64::from(f.weight) * 1000.0).round() / 1000.0,
+                })
+            })
+            .collect();
+        let mut object = serde_json::Map::new();
+        object.insert("line".into(), (index + 1).into());
+        object.insert("label".into(), a.labels.labels[index].as_str().into());
+        object.insert("text".into(), a.analysis.line_text(index).into());
+        object.insert("rules".into(), rules.into());
+        if with_id {
+            object.insert("id".into(), record.id.clone().into());
+        }
+        writeln!(out, "{}", serde_json::Value::Object(object))?;
+    }
+    Ok(())
+}
+
+fn rules(args: RulesArgs) -> Result<Outcome> {
+    let model = load_model(args.model.as_deref())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        writeln!(out, "{:<6} {:<26} {:<12} description", "code", "name", "category")?;
+        for rule in &model.rules {
+            writeln!(out, "{:<6} {:<26} {:<12} {}", rule.code, rule.name, rule.category.as_str(), rule.description)?;
+        }
+        Ok(())
+    };
+    write(&mut out).map_err(|e| Error::output("<stdout>", e))?;
+    Ok(Outcome { failures: 0, failed_checks: 0 })
+}
+
+fn eval(args: EvalArgs) -> Result<Outcome> {
+    let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
+    let report = residue::eval::run(&scorer, &args.file)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    report.print(&mut out, args.failures_only).map_err(|e| Error::output("<stdout>", e))?;
+    Ok(Outcome { failures: 0, failed_checks: report.failed() })
+}

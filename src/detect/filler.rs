@@ -1,0 +1,170 @@
+//! Filler: machine-rewritten or spun text. Stock LLM phrases (FL001), machine-translation
+//! capitals (FL002), synonym-spinner substitutions (FL003), spaces before punctuation
+//! (FL004), and chatbot turns pasted into the article (CR004).
+use std::collections::HashSet;
+
+use super::{Context, Detector, LexiconRule, RuleRef, Signal, saturate};
+use crate::analysis::Analysis;
+use crate::error::Result;
+use crate::model::{Category, Model, Weights};
+
+/// Detects machine-written and machine-translated filler.
+pub struct Filler {
+    stock_phrases: Option<LexiconRule>,
+    mt_capitals: Option<RuleRef>,
+    spinner: Option<LexiconRule>,
+    spacing: Option<RuleRef>,
+    chatbot: Option<LexiconRule>,
+    /// Function words of every language in the model (lowercase).
+    function_words: HashSet<String>,
+    weights: Weights,
+}
+
+impl Filler {
+    pub fn new(model: &Model) -> Result<Self> {
+        Ok(Filler {
+            stock_phrases: LexiconRule::resolve(model, "FL001", Category::Filler)?,
+            mt_capitals: RuleRef::resolve(model, "FL002", Category::Filler)?,
+            spinner: LexiconRule::resolve(model, "FL003", Category::Filler)?,
+            spacing: RuleRef::resolve(model, "FL004", Category::Filler)?,
+            chatbot: LexiconRule::resolve(model, "CR004", Category::Credibility)?,
+            function_words: model.stopwords.get("en").into_iter().flatten().cloned().collect(),
+            weights: model.weights.clone(),
+        })
+    }
+}
+
+impl Detector for Filler {
+    fn category(&self) -> Category {
+        Category::Filler
+    }
+
+    fn detect(&self, analysis: &Analysis, context: &Context) -> Signal {
+        let mut findings = Vec::new();
+        for rule in [&self.stock_phrases, &self.spinner, &self.chatbot].into_iter().flatten() {
+            rule.scan(analysis, context, None, &mut findings);
+        }
+        if let Some(rule) = &self.mt_capitals {
+            for sentence in &analysis.sentences {
+                if Some(sentence.line) == analysis.title_line {
+                    continue;
+                }
+                for (start, end) in capitalised_function_words(
+                    analysis.text,
+                    sentence.start,
+                    sentence.end,
+                    &self.function_words,
+                    self.weights.filler.mt_capitals_max_capital_share,
+                ) {
+                    findings.push(rule.finding(sentence.line, start, end, rule.weight));
+                }
+            }
+        }
+        if let Some(rule) = &self.spacing {
+            for (index, line) in analysis.lines.iter().enumerate() {
+                let text = analysis.line_text(index);
+                for (offset, _) in text.match_indices([',', '.']) {
+                    let before = &text[..offset];
+                    let after = text[offset + 1..].chars().next();
+                    let spaced = before.ends_with(' ')
+                        && before.trim_end().chars().next_back().is_some_and(char::is_alphanumeric);
+                    if spaced && after.is_none_or(char::is_whitespace) {
+                        let start = line.start + before.trim_end().len();
+                        findings.push(rule.finding(index, start, line.start + offset + 1, rule.weight));
+                    }
+                }
+            }
+        }
+        let evidence: f32 = findings.iter().map(|f| f.weight).sum();
+        let units = (analysis.sentences.len() as f32 / self.weights.presence.filler_sentences_per_unit).max(1.0);
+        Signal { score: saturate(evidence / units, self.weights.presence.filler), findings }
+    }
+}
+
+/// Spans of function words written with a capital in the middle of a sentence that is
+/// otherwise in lower case ("the minister did Announce That the plan"). Skips the first
+/// word, words after a colon or a quotation mark, and words followed by another capital
+/// (which are names: "The Hague", "Bosnia And Herzegovina" is still caught by its neighbours).
+pub fn capitalised_function_words(
+    text: &str,
+    start: usize,
+    end: usize,
+    function_words: &HashSet<String>,
+    max_capital_share: f32,
+) -> Vec<(usize, usize)> {
+    let sentence = &text[start..end];
+    let words: Vec<(usize, &str)> = word_spans(sentence);
+    if words.len() < 6 {
+        return Vec::new();
+    }
+    let capitalised = words.iter().filter(|(_, w)| w.chars().next().is_some_and(char::is_uppercase)).count();
+    if capitalised as f32 / words.len() as f32 > max_capital_share {
+        return Vec::new(); // a heading or a list of names
+    }
+    let mut spans = Vec::new();
+    for i in 1..words.len() {
+        let (offset, word) = words[i];
+        let mut chars = word.chars();
+        let Some(first) = chars.next() else { continue };
+        if !first.is_uppercase() || !chars.all(char::is_lowercase) || word.chars().count() < 2 && word != "A" {
+            continue;
+        }
+        let lower = word.to_lowercase();
+        // "May" is also a month, "Will" and "Said" also names.
+        if !function_words.contains(&lower) || matches!(lower.as_str(), "may" | "will") {
+            continue;
+        }
+        let (previous_offset, previous) = words[i - 1];
+        let between = &sentence[previous_offset + previous.len()..offset];
+        if between.contains([':', '"', '“', '”', '(', ';', '—', '–', '-', '•', '|']) {
+            continue;
+        }
+        let next_is_lower = words.get(i + 1).is_none_or(|(_, w)| w.chars().next().is_some_and(|c| !c.is_uppercase()));
+        if next_is_lower {
+            spans.push((start + offset, start + offset + word.len()));
+        }
+    }
+    spans
+}
+
+/// Words (runs of letters and apostrophes) with their byte offsets.
+fn word_spans(text: &str) -> Vec<(usize, &str)> {
+    let mut spans = Vec::new();
+    let mut current: Option<usize> = None;
+    for (i, c) in text.char_indices() {
+        let inside = c.is_alphanumeric() || (c == '\'' || c == '’') && current.is_some();
+        match (inside, current) {
+            (true, None) => current = Some(i),
+            (false, Some(s)) => {
+                spans.push((s, &text[s..i]));
+                current = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(s) = current {
+        spans.push((s, &text[s..]));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words() -> HashSet<String> {
+        ["the", "to", "by", "so", "he", "that", "and"].iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn catches_mid_sentence_capitals_but_not_names_or_headings() {
+        let s = "the minister did announce That the plan will go ahead and called on residents To stay inside.";
+        let found: Vec<&str> =
+            capitalised_function_words(s, 0, s.len(), &words(), 0.4).iter().map(|&(a, b)| &s[a..b]).collect();
+        assert_eq!(found, vec!["That", "To"]);
+        let name = "delegates travelled from all over the country to The Hague for the talks this week.";
+        assert!(capitalised_function_words(name, 0, name.len(), &words(), 0.4).is_empty());
+        let heading = "Additional Reinforcements In October, Situation In Kosovo To Be Reviewed";
+        assert!(capitalised_function_words(heading, 0, heading.len(), &words(), 0.4).is_empty());
+    }
+}

@@ -1,0 +1,238 @@
+//! Phrase lists matched with one Aho-Corasick automaton each, over the lowercased text.
+//!
+//! A pattern is a lowercase phrase matched at word boundaries. `^` anchors it to the start
+//! of a line and `$` to its end, where "start" and "end" skip spaces, bullets and
+//! punctuation, so `^leave a reply$` matches the line "Leave a Reply:" but not a sentence
+//! that mentions leaving a reply.
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::error::{Error, Result};
+
+/// One phrase of a lexicon.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// The phrase, lowercase, without anchors.
+    pub phrase: String,
+    /// The weight of one match, before the line's shape scales it.
+    pub weight: f32,
+    /// Must start the line.
+    pub at_start: bool,
+    /// Must end the line.
+    pub at_end: bool,
+    /// Free-text note from the file (what kind of residue this is).
+    pub note: String,
+}
+
+/// A compiled phrase list.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    /// The lexicon's name (its file stem, e.g. `paywall`).
+    pub name: String,
+    /// Entries in automaton pattern order.
+    pub entries: Vec<Entry>,
+    /// For each automaton pattern, the entries (anchor variants) that share its phrase.
+    variants: Vec<Vec<usize>>,
+    automaton: Option<AhoCorasick>,
+}
+
+/// A match of a lexicon entry inside a line, in byte offsets of the whole text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// Index into `Lexicon::entries`.
+    pub entry: usize,
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Lexicon {
+    /// Parses TSV sources (`pattern <TAB> weight <TAB> note`, `#` comments), each given as
+    /// (file name for messages, contents), into one lexicon.
+    pub fn parse(name: &str, sources: &[(String, &str)]) -> Result<Self> {
+        let mut entries: Vec<Entry> = Vec::new();
+        for (file, contents) in sources {
+            for (index, raw) in contents.lines().enumerate() {
+                let line = raw.trim_end_matches('\r');
+                if line.trim().is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let mut columns = line.split('\t');
+                let pattern = columns.next().unwrap_or_default().trim();
+                let weight_text = columns.next().map(str::trim).unwrap_or("");
+                let note = columns.next().unwrap_or_default().trim().to_string();
+                let model_error = |message: String| Error::Model { file: file.clone(), line: index + 1, message };
+                let weight: f32 = weight_text.parse().map_err(|_| {
+                    model_error(format!("weight {weight_text:?} is not a number (pattern <TAB> weight <TAB> note)"))
+                })?;
+                if !weight.is_finite() || weight < 0.0 {
+                    return Err(model_error(format!("weight {weight} must be a finite number >= 0")));
+                }
+                let at_start = pattern.starts_with('^');
+                let at_end = pattern.len() > 1 && pattern.ends_with('$');
+                let phrase = pattern.trim_start_matches('^');
+                let phrase = if at_end { &phrase[..phrase.len() - 1] } else { phrase };
+                let phrase = phrase.trim().to_lowercase();
+                if phrase.is_empty() {
+                    return Err(model_error("empty pattern".to_string()));
+                }
+                entries.push(Entry { phrase, weight, at_start, at_end, note });
+            }
+        }
+        // One automaton pattern per distinct phrase; anchored variants of a phrase share it.
+        let mut phrases: Vec<&str> = Vec::new();
+        let mut variants: Vec<Vec<usize>> = Vec::new();
+        for (index, entry) in entries.iter().enumerate() {
+            match phrases.iter().position(|p| *p == entry.phrase) {
+                Some(existing) => variants[existing].push(index),
+                None => {
+                    phrases.push(&entry.phrase);
+                    variants.push(vec![index]);
+                }
+            }
+        }
+        let automaton = if phrases.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .match_kind(MatchKind::LeftmostLongest)
+                    .build(&phrases)
+                    .map_err(|e| Error::Model { file: format!("{name}.tsv"), line: 0, message: e.to_string() })?,
+            )
+        };
+        Ok(Lexicon { name: name.to_string(), entries, variants, automaton })
+    }
+
+    /// Every match of the lexicon inside `lower[start..end]` (one line of the lowercased text),
+    /// at word boundaries and honouring anchors.
+    pub fn find_in_line(&self, lower: &str, start: usize, end: usize, hits: &mut Vec<Hit>) {
+        let Some(automaton) = &self.automaton else { return };
+        let line = &lower[start..end];
+        let content_start = line.len() - line.trim_start_matches(is_edge_char).len();
+        let content_end = line.trim_end_matches(is_edge_char).len();
+        for found in automaton.find_iter(line) {
+            let (s, e) = (found.start(), found.end());
+            if !is_word_boundary(line, s, e) {
+                continue;
+            }
+            // Among the entries sharing this phrase, the heaviest whose anchors hold.
+            let best = self.variants[found.pattern().as_usize()]
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let entry = &self.entries[i];
+                    (!entry.at_start || s <= content_start) && (!entry.at_end || e >= content_end)
+                })
+                .max_by(|&a, &b| self.entries[a].weight.total_cmp(&self.entries[b].weight));
+            if let Some(entry) = best {
+                hits.push(Hit { entry, start: start + s, end: start + e });
+            }
+        }
+    }
+
+    /// Whether the lexicon has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// Characters skipped at the edges of a line when checking anchors.
+fn is_edge_char(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '•' | '·'
+                | '-'
+                | '–'
+                | '—'
+                | '*'
+                | '>'
+                | '|'
+                | ':'
+                | '.'
+                | '!'
+                | '?'
+                | '…'
+                | '«'
+                | '»'
+                | '"'
+                | '\''
+                | '“'
+                | '”'
+                | '‘'
+                | '’'
+                | '('
+                | ')'
+                | '['
+                | ']'
+                | '\u{a0}'
+                | '\u{200b}'
+                | '\u{feff}'
+        )
+}
+
+/// A match counts only where it does not cut a word in two.
+fn is_word_boundary(line: &str, start: usize, end: usize) -> bool {
+    let before = line[..start].chars().next_back();
+    let after = line[end..].chars().next();
+    let first = line[start..end].chars().next();
+    let last = line[start..end].chars().next_back();
+    let joins = |outer: Option<char>, inner: Option<char>| match (outer, inner) {
+        (Some(o), Some(i)) => is_word_char(o) && is_word_char(i),
+        _ => false,
+    };
+    !joins(before, first) && !joins(after, last)
+}
+
+/// Letters, digits and the underscore of icon names make up words.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(tsv: &str) -> Lexicon {
+        Lexicon::parse("test", &[("test.tsv".to_string(), tsv)]).unwrap()
+    }
+
+    fn phrases(lex: &Lexicon, line: &str) -> Vec<String> {
+        let lower = line.to_lowercase();
+        let mut hits = Vec::new();
+        lex.find_in_line(&lower, 0, lower.len(), &mut hits);
+        hits.iter().map(|h| lower[h.start..h.end].to_string()).collect()
+    }
+
+    #[test]
+    fn whole_line_anchor_matches_only_the_whole_line() {
+        let lex = lexicon("^leave a reply$\t1.3\tcomment form\n");
+        assert_eq!(phrases(&lex, "  Leave a Reply:"), vec!["leave a reply"]);
+        assert!(phrases(&lex, "Readers may leave a reply below the story.").is_empty());
+    }
+
+    #[test]
+    fn matches_respect_word_boundaries() {
+        let lex = lexicon("info\t1\ticon\n");
+        assert!(phrases(&lex, "information desk").is_empty());
+        assert_eq!(phrases(&lex, "more info here"), vec!["info"]);
+    }
+
+    #[test]
+    fn an_anchored_and_a_free_entry_of_one_phrase_pick_the_one_that_holds() {
+        let lex = lexicon("register for free\t0.6\tfree\n^register for free\t1.2\tanchored\n");
+        let lower = "register for free".to_string();
+        let mut hits = Vec::new();
+        lex.find_in_line(&lower, 0, lower.len(), &mut hits);
+        assert_eq!(lex.entries[hits[0].entry].weight, 1.2);
+        let lower = "you can register for free".to_string();
+        hits.clear();
+        lex.find_in_line(&lower, 0, lower.len(), &mut hits);
+        assert_eq!(lex.entries[hits[0].entry].weight, 0.6);
+    }
+
+    #[test]
+    fn a_bad_weight_names_file_and_line() {
+        let err = Lexicon::parse("x", &[("en/x.tsv".to_string(), "# c\nfoo\tbar\tnote\n")]).unwrap_err();
+        assert_eq!(err.to_string(), "en/x.tsv:2: weight \"bar\" is not a number (pattern <TAB> weight <TAB> note)");
+    }
+}

@@ -1,0 +1,26 @@
+//! residue: scores scraped news articles for boilerplate residue and source credibility,
+//! and says why.
+//!
+//! The data flow: inputs -> [`Record`]s -> [`Analysis`] (one segmentation per article) ->
+//! detectors ([`detect`]) -> [`Finding`]s and scores -> line labels ([`label`]) ->
+//! [`Assessment`] (scores, credibility, verdict) -> writers ([`output`]).
+
+pub mod analysis;
+pub mod detect;
+pub mod error;
+pub mod eval;
+pub mod input;
+pub mod label;
+pub mod lexicon;
+pub mod model;
+pub mod output;
+pub mod pipeline;
+pub mod record;
+pub mod score;
+
+pub use analysis::Analysis;
+pub use detect::{Finding, Signal};
+pub use error::{Error, Result};
+pub use model::{Category, LineLabel, Model};
+pub use record::Record;
+pub use score::{Assessment, Scorer, Scores, Verdict};

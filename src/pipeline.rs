@@ -1,0 +1,118 @@
+//! Parallel, yet ordered: a reader thread streams records in batches through a bounded
+//! channel; each batch is processed with rayon and handed back in input order, so the
+//! output is byte-identical for any thread count and memory is bounded by a few batches.
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::sync_channel;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::input::{InputFile, InputOptions, read_file};
+use crate::record::Record;
+
+/// Records per batch, and the byte budget of one batch.
+const BATCH_RECORDS: usize = 512;
+const BATCH_BYTES: usize = 16 << 20;
+/// Batches read ahead of the one being processed.
+const BATCHES_IN_FLIGHT: usize = 2;
+
+/// Set by the SIGINT handler: stop reading, leave no partial output.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Counts of a finished run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunStats {
+    pub records: u64,
+    pub failures: u64,
+    pub bytes: u64,
+}
+
+/// Reads `files`, applies `process` to every record in parallel, and hands the results to
+/// `emit` in input order. Read errors go to `report` in the same order. Stops at the first
+/// error `emit` returns, or when interrupted.
+pub fn run<T, P, E, R>(
+    files: &[InputFile],
+    options: &InputOptions,
+    threads: usize,
+    process: P,
+    mut emit: E,
+    mut report: R,
+) -> Result<RunStats>
+where
+    T: Send,
+    P: Fn(Record) -> T + Sync + Send,
+    E: FnMut(T) -> Result<()>,
+    R: FnMut(&Error),
+{
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let (sender, receiver) = sync_channel::<Vec<std::result::Result<Record, Error>>>(BATCHES_IN_FLIGHT);
+    let files = files.to_vec();
+    let options = options.clone();
+    let reader = std::thread::spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH_RECORDS);
+        let mut batch_bytes = 0usize;
+        for file in &files {
+            let mut keep_going = true;
+            read_file(file, &options, &mut |item| {
+                if INTERRUPTED.load(Ordering::Relaxed) {
+                    keep_going = false;
+                    return false;
+                }
+                batch_bytes += item.as_ref().map_or(0, |r| r.text.len());
+                batch.push(item);
+                if batch.len() >= BATCH_RECORDS || batch_bytes >= BATCH_BYTES {
+                    batch_bytes = 0;
+                    if sender.send(std::mem::take(&mut batch)).is_err() {
+                        keep_going = false;
+                        return false;
+                    }
+                }
+                true
+            });
+            if !keep_going {
+                return;
+            }
+        }
+        if !batch.is_empty() {
+            let _ = sender.send(batch);
+        }
+    });
+
+    let mut stats = RunStats::default();
+    let mut outcome = Ok(());
+    for batch in receiver.iter() {
+        if INTERRUPTED.load(Ordering::Relaxed) {
+            outcome = Err(Error::Interrupted);
+            break;
+        }
+        let processed: Vec<std::result::Result<T, Error>> =
+            pool.install(|| batch.into_par_iter().map(|item| item.map(&process)).collect());
+        for item in processed {
+            match item {
+                Ok(value) => {
+                    stats.records += 1;
+                    if let Err(e) = emit(value) {
+                        outcome = Err(e);
+                        break;
+                    }
+                }
+                Err(error) => {
+                    stats.failures += 1;
+                    report(&error);
+                }
+            }
+        }
+        if outcome.is_err() {
+            break;
+        }
+    }
+    drop(receiver);
+    let _ = reader.join();
+    if outcome.is_ok() && INTERRUPTED.load(Ordering::Relaxed) {
+        outcome = Err(Error::Interrupted);
+    }
+    outcome.map(|()| stats)
+}

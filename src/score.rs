@@ -1,0 +1,299 @@
+//! From signals to a verdict: runs the detectors on one analysis, labels the lines, and
+//! combines scores and credibility cues with the model's weights.
+use crate::analysis::Analysis;
+use crate::detect::{self, Context, Detector, Finding, LexiconRule, saturate};
+use crate::error::Result;
+use crate::label::{Labeller, Labels};
+use crate::model::{Category, LineLabel, Model};
+
+/// Records longer than this are analysed up to it; the rest still counts in `words`.
+pub const DEFAULT_ANALYSIS_LIMIT: usize = 4 << 20;
+
+/// The five 0..1 signal columns.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scores {
+    pub paywall: f32,
+    pub widget: f32,
+    pub filler: f32,
+    pub framing: f32,
+    pub repetition: f32,
+}
+
+impl Scores {
+    /// The score of `category`, if it is one of the five columns.
+    pub fn get(&self, category: Category) -> Option<f32> {
+        match category {
+            Category::Paywall => Some(self.paywall),
+            Category::Widget => Some(self.widget),
+            Category::Filler => Some(self.filler),
+            Category::Framing => Some(self.framing),
+            Category::Repetition => Some(self.repetition),
+            Category::Credibility => None,
+        }
+    }
+
+    fn set(&mut self, category: Category, value: f32) {
+        match category {
+            Category::Paywall => self.paywall = value,
+            Category::Widget => self.widget = value,
+            Category::Filler => self.filler = value,
+            Category::Framing => self.framing = value,
+            Category::Repetition => self.repetition = value,
+            Category::Credibility => {}
+        }
+    }
+}
+
+/// What to do with an article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Keep,
+    Review,
+    Drop,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Keep => "keep",
+            Verdict::Review => "review",
+            Verdict::Drop => "drop",
+        }
+    }
+}
+
+/// Everything residue concluded about one article, with the analysis it read.
+#[derive(Debug, Clone)]
+pub struct Assessment<'a> {
+    pub analysis: Analysis<'a>,
+    pub context: Context,
+    /// Every finding, sorted by position.
+    pub findings: Vec<Finding>,
+    pub labels: Labels,
+    pub scores: Scores,
+    pub boilerplate_share: f32,
+    pub credibility: f32,
+    pub verdict: Verdict,
+}
+
+impl Assessment<'_> {
+    /// The strongest findings as `category:phrase`, strongest first, without repeats.
+    /// Attribution (a credibility *raise*) is not evidence of residue and is left out.
+    pub fn evidence(&self, most: usize) -> Vec<String> {
+        let mut ranked: Vec<&Finding> = self.findings.iter().filter(|f| f.rule != "CR002").collect();
+        ranked.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.start.cmp(&b.start)));
+        let mut out: Vec<String> = Vec::new();
+        if let Some(total) = self.analysis.truncated_from {
+            out.push(format!("limit:analysed the first {} of {} bytes", self.analysis.text.len(), total));
+        }
+        for finding in ranked {
+            let phrase: String = finding.phrase(&self.analysis).chars().take(60).collect();
+            let item = format!("{}:{}", finding.category.as_str(), phrase.trim());
+            if !out.contains(&item) {
+                out.push(item);
+            }
+            if out.len() >= most {
+                break;
+            }
+        }
+        out
+    }
+
+    /// The text with the lines of the given labels removed (blank runs collapsed).
+    pub fn cleaned_text(&self, drop: &[LineLabel]) -> String {
+        let mut out = String::with_capacity(self.analysis.text.len());
+        let mut last_blank = true;
+        for (index, line) in self.analysis.lines.iter().enumerate() {
+            if drop.contains(&self.labels.labels[index]) {
+                continue;
+            }
+            if line.is_blank() && analysis_line_is_empty(&self.analysis, index) {
+                if last_blank {
+                    continue;
+                }
+                last_blank = true;
+            } else {
+                last_blank = false;
+            }
+            out.push_str(self.analysis.line_text(index));
+            out.push('\n');
+        }
+        while out.ends_with("\n\n") {
+            out.pop();
+        }
+        if out.ends_with('\n') && !self.analysis.text.ends_with('\n') {
+            out.pop();
+        }
+        out
+    }
+}
+
+fn analysis_line_is_empty(analysis: &Analysis, index: usize) -> bool {
+    analysis.line_text(index).trim().is_empty()
+}
+
+/// Scores articles with one model. Cheap to share across threads.
+pub struct Scorer {
+    model: Model,
+    detectors: Vec<Box<dyn Detector>>,
+    labeller: Labeller,
+    attribution: Option<LexiconRule>,
+    clickbait: Option<LexiconRule>,
+    analysis_limit: usize,
+}
+
+impl Scorer {
+    /// Binds the detectors to `model`.
+    pub fn new(model: Model) -> Result<Self> {
+        Ok(Scorer {
+            detectors: detect::registry(&model)?,
+            labeller: Labeller::new(&model)?,
+            attribution: LexiconRule::resolve(&model, "CR002", Category::Credibility)?,
+            clickbait: LexiconRule::resolve(&model, "CR003", Category::Credibility)?,
+            analysis_limit: DEFAULT_ANALYSIS_LIMIT,
+            model,
+        })
+    }
+
+    /// Analyses at most `bytes` of each record.
+    pub fn with_analysis_limit(mut self, bytes: usize) -> Self {
+        self.analysis_limit = bytes.max(1);
+        self
+    }
+
+    /// The model this scorer uses.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// Scores one article's text.
+    pub fn assess<'a>(&self, text: &'a str) -> Assessment<'a> {
+        let analysis = Analysis::new(text, self.analysis_limit);
+        let mut findings = Vec::new();
+        let context = self.context(&analysis, &mut findings);
+        let mut scores = Scores::default();
+        for detector in &self.detectors {
+            let signal = detector.detect(&analysis, &context);
+            scores.set(detector.category(), signal.score);
+            findings.extend(signal.findings);
+        }
+        if let (Some(rule), Some(title)) = (&self.clickbait, analysis.title_line) {
+            let mut hits = Vec::new();
+            let line = analysis.lines[title];
+            rule.lexicon.find_in_line(&analysis.lower, line.start, line.end, &mut hits);
+            for hit in hits {
+                let weight = rule.lexicon.entries[hit.entry].weight;
+                findings.push(rule.rule.finding(title, hit.start, hit.end, weight));
+            }
+        }
+        let labels = self.labeller.label(&analysis, &mut findings);
+        findings.sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(b.rule)));
+
+        // Paywall and widget are read off the labelled lines, so that a phrase the labeller
+        // did not accept (an article *about* paywalls) does not raise the column.
+        let presence = &self.model.weights.presence;
+        for (label, category, at) in [
+            (LineLabel::Paywall, Category::Paywall, presence.paywall),
+            (LineLabel::Widget, Category::Widget, presence.widget),
+        ] {
+            let evidence: f32 = (0..analysis.lines.len())
+                .filter(|&i| labels.labels[i] == label)
+                .map(|i| labels.weights[i].min(1.5))
+                .sum::<f32>()
+                + findings
+                    .iter()
+                    .filter(|f| f.category == category && f.line_label.is_none())
+                    .map(|f| f.weight)
+                    .sum::<f32>();
+            scores.set(category, saturate(evidence, at));
+        }
+
+        let boilerplate_share = boilerplate_share(&analysis, &labels.labels);
+        let credibility = self.credibility(&analysis, &scores, boilerplate_share, &findings, &context);
+        let verdict = self.verdict(&analysis, credibility, boilerplate_share);
+        Assessment { analysis, context, findings, labels, scores, boilerplate_share, credibility, verdict }
+    }
+
+    /// Attribution hits and the language guess, shared by the detectors.
+    fn context(&self, analysis: &Analysis, findings: &mut Vec<Finding>) -> Context {
+        let mut context = Context {
+            sentence_attributed: vec![false; analysis.sentences.len()],
+            line_attributed: vec![false; analysis.lines.len()],
+            ..Context::default()
+        };
+        if let Some(rule) = &self.attribution {
+            for line in analysis.lines.iter().filter(|l| !l.is_blank()) {
+                rule.lexicon.find_in_line(&analysis.lower, line.start, line.end, &mut context.attribution);
+            }
+            for hit in &context.attribution {
+                let sentence = analysis.sentences.partition_point(|s| s.end <= hit.start);
+                if let Some(flag) = context.sentence_attributed.get_mut(sentence) {
+                    *flag = true;
+                }
+                let line = analysis.line_of(hit.start);
+                context.line_attributed[line] = true;
+                let weight = rule.lexicon.entries[hit.entry].weight;
+                findings.push(rule.rule.finding(line, hit.start, hit.end, weight));
+            }
+        }
+        context
+    }
+
+    fn credibility(
+        &self,
+        analysis: &Analysis,
+        scores: &Scores,
+        boilerplate: f32,
+        findings: &[Finding],
+        context: &Context,
+    ) -> f32 {
+        let w = &self.model.weights.credibility;
+        let mut value = w.base
+            - w.paywall * scores.paywall
+            - w.widget * scores.widget
+            - w.filler * scores.filler
+            - w.framing * scores.framing
+            - w.repetition * scores.repetition
+            - w.boilerplate_share * boilerplate;
+        let cues: f32 = findings.iter().filter_map(|f| w.cue_penalty.get(f.rule)).sum();
+        value -= cues.min(w.cue_cap);
+        let sentences = analysis.sentences.len().max(1) as f32;
+        let attribution: f32 = context.attribution.len() as f32 / sentences;
+        value += (attribution * w.attribution_scale).min(w.attribution_cap);
+        value.clamp(0.0, 1.0)
+    }
+
+    fn verdict(&self, analysis: &Analysis, credibility: f32, boilerplate: f32) -> Verdict {
+        let v = &self.model.weights.verdict;
+        if analysis.words < v.min_words || boilerplate >= v.drop_boilerplate_share || credibility < v.drop_below {
+            Verdict::Drop
+        } else if credibility < v.keep_at {
+            Verdict::Review
+        } else {
+            Verdict::Keep
+        }
+    }
+
+    /// Rule references that the scorer itself (not a detector) relies on, for `rules`.
+    pub fn rules(&self) -> &[crate::model::Rule] {
+        &self.model.rules
+    }
+}
+
+/// Share of the text's characters (in non-blank lines) that stand in paywall or widget lines.
+pub fn boilerplate_share(analysis: &Analysis, labels: &[LineLabel]) -> f32 {
+    let mut total = 0usize;
+    let mut boilerplate = 0usize;
+    for (index, line) in analysis.lines.iter().enumerate() {
+        let chars = analysis.line_text(index).trim().chars().count();
+        if line.is_blank() && chars == 0 {
+            continue;
+        }
+        total += chars;
+        if labels[index].is_boilerplate() {
+            boilerplate += chars;
+        }
+    }
+    if total == 0 { 0.0 } else { boilerplate as f32 / total as f32 }
+}

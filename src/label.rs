@@ -65,6 +65,7 @@ impl Labeller {
             labels[finding.line] = LineLabel::Widget;
         }
         self.spread_to_neighbours(analysis, &totals, &mut labels);
+        fill_sandwiched(analysis, &mut labels);
 
         let weights = (0..n)
             .map(|line| LABELS.iter().position(|l| *l == labels[line]).map_or(0.0, |slot| totals[line][slot]))
@@ -167,6 +168,41 @@ impl Labeller {
             if shared as f32 / words.len() as f32 <= 0.25 {
                 findings.push(rule.finding(i, line.start, line.end, rule.weight));
             }
+        }
+    }
+}
+
+/// Residue comes in blocks. A short line between two lines of one boilerplate label takes
+/// that label ("Start trial" between two paywall prompts, a blurb inside a newsletter box),
+/// and so does a line of symbols only ("Δ", "|") next to one; a one-to-three word line whose
+/// label differs from both its neighbours' ("Subscribe" inside a newsletter box) takes theirs.
+fn fill_sandwiched(analysis: &Analysis, labels: &mut [LineLabel]) {
+    const MAX_WORDS: u32 = 20;
+    let has_text = |i: usize| !analysis.line_text(i).trim().is_empty();
+    for i in 0..labels.len() {
+        if Some(i) == analysis.title_line || !has_text(i) {
+            continue;
+        }
+        let line = analysis.lines[i];
+        let previous = (0..i).rev().find(|&j| !analysis.lines[j].is_blank()).map(|j| labels[j]);
+        let next = (i + 1..labels.len()).find(|&j| !analysis.lines[j].is_blank()).map(|j| labels[j]);
+        if line.is_blank() {
+            // Symbols only: part of whatever block it touches.
+            if let Some(label) = [previous, next].into_iter().flatten().find(|l| l.is_boilerplate()) {
+                labels[i] = label;
+            }
+            continue;
+        }
+        let (Some(before), Some(after)) = (previous, next) else { continue };
+        if before != after || !before.is_boilerplate() || labels[i] == before {
+            continue;
+        }
+        let text = analysis.line_text(i).trim_end();
+        let prose = line.words > 12 && text.ends_with(['.', '!', '?', '"', '”']);
+        if (labels[i] == LineLabel::Content && line.words <= MAX_WORDS && !prose)
+            || (labels[i].is_boilerplate() && line.words <= 3)
+        {
+            labels[i] = before;
         }
     }
 }

@@ -9,6 +9,9 @@ use crate::model::{Category, LineLabel, Model};
 /// Records longer than this are analysed up to it; the rest still counts in `words`.
 pub const DEFAULT_ANALYSIS_LIMIT: usize = 4 << 20;
 
+/// Findings lighter than this are too weak to name in the evidence column.
+const MIN_EVIDENCE_WEIGHT: f32 = 0.1;
+
 /// The five 0..1 signal columns.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Scores {
@@ -78,10 +81,16 @@ pub struct Assessment<'a> {
 }
 
 impl Assessment<'_> {
-    /// The strongest findings as `category:phrase`, strongest first, without repeats.
-    /// Attribution (a credibility *raise*) is not evidence of residue and is left out.
+    /// The strongest findings as `category:phrase`, strongest first, without repeats. Left
+    /// out: attribution (it raises credibility), weak findings, and line findings on lines
+    /// that did not take their label (a phrase the labeller judged to be prose).
     pub fn evidence(&self, most: usize) -> Vec<String> {
-        let mut ranked: Vec<&Finding> = self.findings.iter().filter(|f| f.rule != "CR002").collect();
+        let mut ranked: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.rule != "CR002" && f.weight >= MIN_EVIDENCE_WEIGHT)
+            .filter(|f| f.line_label.is_none_or(|label| self.labels.labels[f.line] == label))
+            .collect();
         ranked.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.start.cmp(&b.start)));
         let mut out: Vec<String> = Vec::new();
         if let Some(total) = self.analysis.truncated_from {

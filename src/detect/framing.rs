@@ -54,10 +54,17 @@ impl Detector for Framing {
             for quote in &analysis.quotes {
                 let attributed = context.sentence_attributed.get(quote.sentence).copied().unwrap_or(false);
                 let is_whole_line = analysis.line_text(quote.line).trim().len() <= quote.end - quote.start + 8;
+                // A capitalised short quotation is usually a name: a placard, a title, a button.
+                let is_name = analysis.text[quote.start..quote.end]
+                    .split_whitespace()
+                    .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+                    .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+                    && quote.words > 1;
                 if quote.words == 0
                     || quote.words > self.weights.framing.scare_quote_max_words
                     || attributed
                     || is_whole_line
+                    || is_name
                     || Some(quote.line) == analysis.title_line
                 {
                     continue;

@@ -23,7 +23,7 @@ pub enum Command {
     Clean(CleanArgs),
     /// List every rule: code, name, category and description.
     Rules(RulesArgs),
-    /// Check the scorer against an expectations .tsv (like ../shared/seeds/expected.tsv).
+    /// Measure the scorer: an expectations .tsv (checks), or a labelled .jsonl (P/R/F1, AUROC).
     Eval(EvalArgs),
 }
 
@@ -155,12 +155,18 @@ pub struct RulesArgs {
 
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// An expectations .tsv (the articles are the files beside it).
+    /// An expectations .tsv (the articles are the files beside it), or a labelled .jsonl.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
     /// Print only failed checks and the summary.
     #[arg(long)]
     pub failures_only: bool,
+    /// List this many worst pages of a line-labelled set.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub worst: usize,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub common: Common,
 }

@@ -357,9 +357,19 @@ fn rules(args: RulesArgs) -> Result<Outcome> {
 
 fn eval(args: EvalArgs) -> Result<Outcome> {
     let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
-    let report = residue::eval::run(&scorer, &args.file)?;
+    let threads = threads(&args.common)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    let report = pool.install(|| residue::eval::run_with(&scorer, &args.file, args.worst))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    report.print(&mut out, args.failures_only).map_err(|e| Error::output("<stdout>", e))?;
+    let written = if args.json {
+        writeln!(out, "{}", report.to_json())
+    } else {
+        report.print(&mut out, args.failures_only)
+    };
+    written.map_err(|e| Error::output("<stdout>", e))?;
     Ok(Outcome { failures: 0, failed_checks: report.failed() })
 }

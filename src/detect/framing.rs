@@ -84,7 +84,10 @@ impl Framing {
     fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize) -> f32 {
         let sentence = analysis.sentences.partition_point(|s| s.end <= offset);
         let attributed = context.sentence_attributed.get(sentence).copied().unwrap_or(false);
-        let quoted = analysis.quotes.iter().find(|q| q.start <= offset && offset < q.end);
+        // Quotes are in text order and do not overlap: the last one starting at or before
+        // `offset` is the only one that can hold it.
+        let candidate = analysis.quotes.partition_point(|q| q.start <= offset);
+        let quoted = candidate.checked_sub(1).map(|i| &analysis.quotes[i]).filter(|q| offset < q.end);
         match (quoted, attributed) {
             (Some(_), true) => self.weights.framing.quoted_factor,
             (Some(_), false) => UNATTRIBUTED_QUOTE_FACTOR,

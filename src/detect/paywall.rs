@@ -48,16 +48,17 @@ impl Detector for Paywall {
     }
 }
 
-/// Sum of finding weights per line, in line order.
+/// Sum of finding weights per line, for the lines that have findings, in line order.
 pub fn line_totals(findings: &[Finding]) -> Vec<(usize, f32)> {
-    let mut totals: Vec<(usize, f32)> = Vec::new();
-    for finding in findings {
-        match totals.iter_mut().find(|(line, _)| *line == finding.line) {
-            Some((_, total)) => *total += finding.weight,
-            None => totals.push((finding.line, finding.weight)),
+    let mut by_line: Vec<(usize, f32)> = findings.iter().map(|f| (f.line, f.weight)).collect();
+    by_line.sort_by_key(|(line, _)| *line);
+    let mut totals: Vec<(usize, f32)> = Vec::with_capacity(by_line.len());
+    for (line, weight) in by_line {
+        match totals.last_mut() {
+            Some((last, total)) if *last == line => *total += weight,
+            _ => totals.push((line, weight)),
         }
     }
-    totals.sort_by_key(|(line, _)| *line);
     totals
 }
 

@@ -94,6 +94,11 @@ impl<W: Write> CsvReport<W> {
     pub fn flush(&mut self) -> std::io::Result<()> {
         self.writer.flush()
     }
+
+    /// Flushes and returns the underlying writer.
+    pub fn into_inner(self) -> std::io::Result<W> {
+        self.writer.into_inner().map_err(|e| std::io::Error::new(e.error().kind(), e.error().to_string()))
+    }
 }
 
 fn into_io(error: csv::Error) -> std::io::Error {

@@ -173,7 +173,8 @@ fn split_lines(text: &str) -> Vec<Line> {
         let end = memchr::memchr(b'\n', &bytes[start..]).map_or(text.len(), |i| start + i);
         let content_end = if end > start && bytes[end - 1] == b'\r' { end - 1 } else { end };
         lines.push(Line { start, end: content_end, words: count_words(&text[start..content_end]) as u32 });
-        if end == text.len() {
+        // A final line break ends the last line; it does not start another.
+        if end + 1 >= text.len() {
             break;
         }
         start = end + 1;
@@ -314,6 +315,13 @@ mod tests {
         assert_eq!(a.line_text(2), "Body text here.");
         assert_eq!(a.words, 4);
         assert_eq!(a.title_line, Some(0));
+    }
+
+    #[test]
+    fn a_final_line_break_does_not_make_a_line() {
+        assert_eq!(Analysis::new("a\n\nb\n", usize::MAX).lines.len(), 3);
+        assert_eq!(Analysis::new("a\n\nb", usize::MAX).lines.len(), 3);
+        assert_eq!(Analysis::new("", usize::MAX).lines.len(), 1);
     }
 
     #[test]

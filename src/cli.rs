@@ -23,6 +23,8 @@ pub enum Command {
     Clean(CleanArgs),
     /// List every rule: code, name, category and description.
     Rules(RulesArgs),
+    /// Fit the line classifier on line-labelled JSONL pages; print k-fold figures; write lines.toml.
+    Fit(FitArgs),
     /// Measure the scorer: an expectations .tsv (checks), or a labelled .jsonl (P/R/F1, AUROC).
     Eval(EvalArgs),
 }
@@ -167,6 +169,33 @@ pub struct EvalArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, Args)]
+pub struct FitArgs {
+    /// Line-labelled JSONL files (`line_labels`, optionally `gold_body`).
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+    /// Folds of the cross-validation (by page).
+    #[arg(long, default_value_t = 5)]
+    pub folds: usize,
+    /// Gradient-descent iterations.
+    #[arg(long, default_value_t = 400)]
+    pub iterations: usize,
+    /// L2 regularisation.
+    #[arg(long, default_value_t = 1e-3)]
+    pub l2: f32,
+    /// Decision threshold written to the model.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f32,
+    /// Only cross-validate; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Where to write the fitted weights.
+    #[arg(long, short = 'o', default_value = "models/lines.toml", value_name = "FILE")]
+    pub output: PathBuf,
     #[command(flatten)]
     pub common: Common,
 }

@@ -11,7 +11,8 @@ use residue::pipeline::{self, RunStats};
 use residue::score::{Assessment, Scorer, Verdict};
 
 use crate::cli::{
-    CleanArgs, Command, Common, DropKind, EvalArgs, ExplainArgs, ExplainFormat, RulesArgs, ScoreArgs, VerdictArg,
+    CleanArgs, Command, Common, DropKind, EvalArgs, ExplainArgs, ExplainFormat, FitArgs, RulesArgs, ScoreArgs,
+    VerdictArg,
 };
 
 /// How a command ended, short of a fatal error.
@@ -41,6 +42,7 @@ pub fn run(command: Command) -> Result<Outcome> {
         Command::Clean(args) => clean(args),
         Command::Rules(args) => rules(args),
         Command::Eval(args) => eval(args),
+        Command::Fit(args) => fit(args),
     }
 }
 
@@ -77,10 +79,14 @@ fn progress(common: &Common) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Expands inputs, reporting the ones that cannot be found.
-fn expand(inputs: &[std::path::PathBuf], options: &InputOptions) -> (Vec<InputFile>, u64) {
-    let (files, errors) = input::expand(inputs, options);
+/// Expands inputs, reporting the ones that cannot be found. The output file itself is left
+/// out, so that scoring a folder into a file inside it gives the same result twice.
+fn expand(inputs: &[std::path::PathBuf], options: &InputOptions, output: Option<&Path>) -> (Vec<InputFile>, u64) {
+    let (mut files, errors) = input::expand(inputs, options);
     errors.iter().for_each(report_error);
+    if let Some(output) = output.and_then(|o| std::fs::canonicalize(o).ok()) {
+        files.retain(|f| std::fs::canonicalize(&f.path).map_or(true, |p| p != output));
+    }
     (files, errors.len() as u64)
 }
 
@@ -88,7 +94,7 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
     let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
     let options = args.common.input_options(args.format);
     let threads = threads(&args.common)?;
-    let (files, missing) = expand(&args.inputs, &options);
+    let (files, missing) = expand(&args.inputs, &options, args.output.as_deref());
     let mut output = Output::create(args.output.as_deref())?;
     let target = output.target().to_path_buf();
     let bar = progress(&args.common);
@@ -129,7 +135,7 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
     let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
     let options = args.common.input_options(args.format);
     let threads = threads(&args.common)?;
-    let (files, missing) = expand(&args.inputs, &options);
+    let (files, missing) = expand(&args.inputs, &options, args.output.as_deref());
     let mut drop_labels = vec![LineLabel::Paywall, LineLabel::Widget];
     if args.drop.contains(&DropKind::Filler) {
         drop_labels.push(LineLabel::Filler);
@@ -365,11 +371,53 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
     let report = pool.install(|| residue::eval::run_with(&scorer, &args.file, args.worst))?;
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let written = if args.json {
-        writeln!(out, "{}", report.to_json())
-    } else {
-        report.print(&mut out, args.failures_only)
-    };
+    let written =
+        if args.json { writeln!(out, "{}", report.to_json()) } else { report.print(&mut out, args.failures_only) };
     written.map_err(|e| Error::output("<stdout>", e))?;
     Ok(Outcome { failures: 0, failed_checks: report.failed() })
+}
+
+fn fit(args: FitArgs) -> Result<Outcome> {
+    use residue::fit::{FitOptions, cross_validate, load_pages, train};
+    let model = load_model(args.common.model.as_deref())?;
+    let options =
+        FitOptions { folds: args.folds.max(2), iterations: args.iterations, l2: args.l2, threshold: args.threshold };
+    let threads = threads(&args.common)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
+    pool.install(|| {
+        // Features come from the rule-based pass only: the classifier never sees its own output.
+        let scorer = Scorer::new(model.clone())?.with_line_model(None);
+        let sets = args.files.iter().map(|f| load_pages(&scorer, f)).collect::<Result<Vec<_>>>()?;
+        let figures = cross_validate(&model, &sets, &options)?;
+        let mut note = format!(
+            "residue fit --folds {} --iterations {} --l2 {} --threshold {}",
+            options.folds, options.iterations, options.l2, options.threshold
+        );
+        for figure in &figures {
+            let line = figure.summary(options.folds);
+            println!("{line}");
+            note.push_str("\n");
+            note.push_str(&line);
+        }
+        if args.dry_run {
+            return Ok(());
+        }
+        let examples: Vec<_> = sets.iter().flat_map(|s| s.examples.iter().flatten().copied()).collect();
+        let fitted = train(&examples, &options, note);
+        let mut output = Output::create(Some(&args.output))?;
+        let target = output.target().to_path_buf();
+        output.writer().write_all(fitted.to_toml().as_bytes()).map_err(|e| Error::output(&target, e))?;
+        output.commit()?;
+        println!(
+            "wrote {} ({} lines from {} pages)",
+            args.output.display(),
+            examples.len(),
+            sets.iter().map(|s| s.records.len()).sum::<usize>()
+        );
+        Ok(())
+    })?;
+    Ok(Outcome { failures: 0, failed_checks: 0 })
 }

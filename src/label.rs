@@ -41,9 +41,19 @@ impl Labeller {
 
     /// Labels every line; context rules append their findings to `findings`.
     pub fn label(&self, analysis: &Analysis, findings: &mut Vec<Finding>) -> Labels {
+        let first = self.assign(analysis, findings);
+        let before = findings.len();
+        self.navigation_blocks(analysis, &first.labels, findings);
+        self.stray_headlines(analysis, &first.labels, findings);
+        if findings.len() == before { first } else { self.assign(analysis, findings) }
+    }
+
+    /// Labels from findings alone: each line's own evidence, then its neighbours', then the
+    /// blocks it sits in. Adds no findings.
+    pub fn assign(&self, analysis: &Analysis, findings: &[Finding]) -> Labels {
         let n = analysis.lines.len();
         let mut totals = vec![[0f32; 3]; n];
-        for finding in findings.iter() {
+        for finding in findings {
             if let Some(slot) = finding.line_label.and_then(|l| LABELS.iter().position(|x| *x == l)) {
                 totals[finding.line][slot] += finding.weight;
             }
@@ -56,17 +66,7 @@ impl Labeller {
             }
         }
         self.spread_to_neighbours(analysis, &totals, &mut labels);
-
-        let before = findings.len();
-        self.navigation_blocks(analysis, &labels, findings);
-        self.stray_headlines(analysis, &labels, findings);
-        for finding in &findings[before..] {
-            totals[finding.line][1] += finding.weight;
-            labels[finding.line] = LineLabel::Widget;
-        }
-        self.spread_to_neighbours(analysis, &totals, &mut labels);
         fill_sandwiched(analysis, &mut labels);
-
         let weights = (0..n)
             .map(|line| LABELS.iter().position(|l| *l == labels[line]).map_or(0.0, |slot| totals[line][slot]))
             .collect();

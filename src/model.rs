@@ -125,6 +125,7 @@ pub struct Presence {
     pub filler: f32,
     pub framing: f32,
     pub repetition: f32,
+    pub classifier_line_share: f32,
     pub framing_sentences_per_unit: f32,
     pub filler_sentences_per_unit: f32,
 }
@@ -185,6 +186,8 @@ pub struct Model {
     pub weights: Weights,
     /// Function words per language (`<lang>/stopwords.tsv`), for the language guess and FL002.
     pub stopwords: BTreeMap<String, Vec<String>>,
+    /// The fitted line classifier (`lines.toml`), if the model has one.
+    pub line_model: Option<crate::lines::LineModel>,
 }
 
 impl Model {
@@ -252,7 +255,11 @@ impl Model {
             }
         }
 
-        Ok(Model { rules: rules.rule, lexicons, weights, stopwords })
+        let line_model = match files.get("lines.toml") {
+            Some(text) => Some(crate::lines::LineModel::parse(text, &named("lines.toml"))?),
+            None => None,
+        };
+        Ok(Model { rules: rules.rule, lexicons, weights, stopwords, line_model })
     }
 
     /// The rule with this code. Panics only on a code the code base itself names that the

@@ -1,9 +1,12 @@
 //! From signals to a verdict: runs the detectors on one analysis, labels the lines, and
 //! combines scores and credibility cues with the model's weights.
+use std::collections::HashSet;
+
 use crate::analysis::Analysis;
-use crate::detect::{self, Context, Detector, Finding, LexiconRule, saturate};
+use crate::detect::{self, Context, Detector, Finding, LexiconRule, RuleRef, saturate};
 use crate::error::Result;
 use crate::label::{Labeller, Labels};
+use crate::lines::{self, LineFeatures, LineModel, RuleEvidence};
 use crate::model::{Category, LineLabel, Model};
 
 /// Records longer than this are analysed up to it; the rest still counts in `words`.
@@ -145,6 +148,9 @@ fn analysis_line_is_empty(analysis: &Analysis, index: usize) -> bool {
 /// Scores articles with one model. Cheap to share across threads.
 pub struct Scorer {
     model: Model,
+    line_model: Option<LineModel>,
+    line_classifier: Option<RuleRef>,
+    all_stopwords: HashSet<String>,
     detectors: Vec<Box<dyn Detector>>,
     labeller: Labeller,
     attribution: Option<LexiconRule>,
@@ -156,6 +162,9 @@ impl Scorer {
     /// Binds the detectors to `model`.
     pub fn new(model: Model) -> Result<Self> {
         Ok(Scorer {
+            line_model: model.line_model.clone(),
+            line_classifier: RuleRef::resolve(&model, "WG007", Category::Widget)?,
+            all_stopwords: model.stopwords.values().flatten().cloned().collect(),
             detectors: detect::registry(&model)?,
             labeller: Labeller::new(&model)?,
             attribution: LexiconRule::resolve(&model, "CR002", Category::Credibility)?,
@@ -163,6 +172,12 @@ impl Scorer {
             analysis_limit: DEFAULT_ANALYSIS_LIMIT,
             model,
         })
+    }
+
+    /// Uses this line classifier instead of the model's (`None`: rules only).
+    pub fn with_line_model(mut self, line_model: Option<LineModel>) -> Self {
+        self.line_model = line_model;
+        self
     }
 
     /// Analyses at most `bytes` of each record.
@@ -179,36 +194,54 @@ impl Scorer {
     /// Scores one article's text.
     pub fn assess<'a>(&self, text: &'a str) -> Assessment<'a> {
         let analysis = Analysis::new(text, self.analysis_limit);
-        let mut findings = Vec::new();
-        let context = self.context(&analysis, &mut findings);
-        let mut scores = Scores::default();
-        for detector in &self.detectors {
-            let signal = detector.detect(&analysis, &context);
-            scores.set(detector.category(), signal.score);
-            findings.extend(signal.findings);
-        }
-        if let (Some(rule), Some(title)) = (&self.clickbait, analysis.title_line) {
-            let mut hits = Vec::new();
-            let line = analysis.lines[title];
-            rule.lexicon.find_in_line(&analysis.lower, line.start, line.end, &mut hits);
-            for hit in hits {
-                let weight = rule.lexicon.entries[hit.entry].weight;
-                findings.push(rule.rule.finding(title, hit.start, hit.end, weight));
+        let (context, mut findings, mut scores) = self.rule_findings(&analysis);
+        let mut labels = self.labeller.label(&analysis, &mut findings);
+        if let (Some(model), Some(rule)) = (&self.line_model, &self.line_classifier) {
+            let evidence = self.rule_evidence(&analysis, &findings);
+            let features = lines::features(&analysis, &evidence, &self.all_stopwords);
+            let label_at = self.model.weights.lines.label_at;
+            let before = findings.len();
+            for (index, features) in features.iter().enumerate() {
+                // The classifier labels what the rules left as content, never the headline, and
+                // only lines it calls boilerplate itself: its doubts do not spread.
+                let Some(features) = features else { continue };
+                if labels.labels[index] != LineLabel::Content || Some(index) == analysis.title_line {
+                    continue;
+                }
+                let p = model.probability(features);
+                if p >= model.threshold {
+                    let line = analysis.lines[index];
+                    let weight = rule.weight * label_at * p / model.threshold;
+                    findings.push(rule.finding(index, line.start, line.end, weight));
+                }
+            }
+            if findings.len() > before {
+                labels = self.labeller.assign(&analysis, &findings);
             }
         }
-        let labels = self.labeller.label(&analysis, &mut findings);
         findings.sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(b.rule)));
 
         // Paywall and widget are read off the labelled lines, so that a phrase the labeller
         // did not accept (an article *about* paywalls) does not raise the column.
         let presence = &self.model.weights.presence;
+        // Lines only the classifier labelled count a share: one stray heading is not a widget.
+        let by_rules_only: Vec<bool> = {
+            let mut flags = vec![false; analysis.lines.len()];
+            for f in findings.iter().filter(|f| f.category != Category::Credibility || f.line_label.is_some()) {
+                if f.rule != "WG007" && f.line_label.is_some() {
+                    flags[f.line] = true;
+                }
+            }
+            flags
+        };
+        let classifier_share = self.model.weights.presence.classifier_line_share;
         for (label, category, at) in [
             (LineLabel::Paywall, Category::Paywall, presence.paywall),
             (LineLabel::Widget, Category::Widget, presence.widget),
         ] {
             let evidence: f32 = (0..analysis.lines.len())
                 .filter(|&i| labels.labels[i] == label)
-                .map(|i| labels.weights[i].min(1.5))
+                .map(|i| labels.weights[i].min(1.5) * if by_rules_only[i] { 1.0 } else { classifier_share })
                 .sum::<f32>()
                 + findings
                     .iter()
@@ -222,6 +255,63 @@ impl Scorer {
         let credibility = self.credibility(&analysis, &scores, boilerplate_share, &findings, &context);
         let verdict = self.verdict(&analysis, credibility, boilerplate_share);
         Assessment { analysis, context, findings, labels, scores, boilerplate_share, credibility, verdict }
+    }
+
+    /// The rule-based pass: context, every detector's findings and scores.
+    fn rule_findings(&self, analysis: &Analysis) -> (Context, Vec<Finding>, Scores) {
+        let mut findings = Vec::new();
+        let context = self.context(analysis, &mut findings);
+        let mut scores = Scores::default();
+        for detector in &self.detectors {
+            let signal = detector.detect(analysis, &context);
+            scores.set(detector.category(), signal.score);
+            findings.extend(signal.findings);
+        }
+        if let (Some(rule), Some(title)) = (&self.clickbait, analysis.title_line) {
+            let mut hits = Vec::new();
+            let line = analysis.lines[title];
+            rule.lexicon.find_in_line(&analysis.lower, line.start, line.end, &mut hits);
+            for hit in hits {
+                let weight = rule.lexicon.entries[hit.entry].weight;
+                findings.push(rule.rule.finding(title, hit.start, hit.end, weight));
+            }
+        }
+        (context, findings, scores)
+    }
+
+    /// The line classifier's features for every line of `text` (`None` for blank lines),
+    /// with the analysis they were read from: what `residue fit` trains on.
+    pub fn line_features<'a>(&self, text: &'a str) -> (Analysis<'a>, Vec<Option<LineFeatures>>) {
+        let analysis = Analysis::new(text, self.analysis_limit);
+        let (_, mut findings, _) = self.rule_findings(&analysis);
+        self.labeller.label(&analysis, &mut findings);
+        let features = self.line_features_of(&analysis, &findings);
+        (analysis, features)
+    }
+
+    fn line_features_of(&self, analysis: &Analysis, findings: &[Finding]) -> Vec<Option<LineFeatures>> {
+        lines::features(analysis, &self.rule_evidence(analysis, findings), &self.all_stopwords)
+    }
+
+    /// What the rule-based findings say of each line.
+    fn rule_evidence(&self, analysis: &Analysis, findings: &[Finding]) -> Vec<RuleEvidence> {
+        let label_at = self.model.weights.lines.label_at;
+        let mut evidence = vec![RuleEvidence::default(); analysis.lines.len()];
+        let mut filler = vec![0f32; analysis.lines.len()];
+        for finding in findings {
+            let slot = &mut evidence[finding.line];
+            match finding.line_label {
+                Some(LineLabel::Paywall) => slot.paywall += finding.weight,
+                Some(LineLabel::Widget) => slot.widget += finding.weight,
+                Some(LineLabel::Filler) => filler[finding.line] += finding.weight,
+                _ => {}
+            }
+        }
+        for (slot, filler) in evidence.iter_mut().zip(filler) {
+            slot.boilerplate = slot.paywall.max(slot.widget) >= label_at;
+            slot.labelled = slot.boilerplate || filler >= label_at;
+        }
+        evidence
     }
 
     /// Attribution hits and the language guess, shared by the detectors.

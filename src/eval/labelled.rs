@@ -77,7 +77,9 @@ pub fn predicted_boilerplate(scorer: &Scorer, text: &str) -> (Vec<bool>, String)
 
 /// The labels of a record's lines: `Some(true)` boilerplate, `Some(false)` content, `None` unlabelled.
 pub fn line_labels(record: &Record) -> Vec<Option<bool>> {
-    let Some(Value::Array(labels)) = record.fields.as_ref().and_then(|f| f.get("line_labels")) else { return Vec::new() };
+    let Some(Value::Array(labels)) = record.fields.as_ref().and_then(|f| f.get("line_labels")) else {
+        return Vec::new();
+    };
     labels
         .iter()
         .map(|l| match l.as_str() {
@@ -88,8 +90,12 @@ pub fn line_labels(record: &Record) -> Vec<Option<bool>> {
         .collect()
 }
 
+/// A page's result, its line confusions (by lines, by chars) and its shingle figures
+/// (precision, recall, F1, F1 of the unchanged text).
+type PageOutcome = (PageResult, Confusion, Confusion, Option<(f64, f64, f64, f64)>);
+
 pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: usize) -> LineReport {
-    let pages: Vec<(PageResult, Confusion, Confusion, Option<(f64, f64, f64, f64)>)> = records
+    let pages: Vec<PageOutcome> = records
         .par_iter()
         .map(|record| {
             let labels = line_labels(record);
@@ -117,8 +123,10 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
                 shingle_recall: shingle.map_or(f64::NAN, |s| s.1),
                 shingle_f1: shingle.map_or(f64::NAN, |s| s.2),
                 line_accuracy: by_lines.accuracy(),
-                labelled_lines: (by_lines.true_positive + by_lines.false_positive + by_lines.false_negative + by_lines.true_negative)
-                    as usize,
+                labelled_lines: (by_lines.true_positive
+                    + by_lines.false_positive
+                    + by_lines.false_negative
+                    + by_lines.true_negative) as usize,
             };
             (page, by_lines, by_chars, shingle)
         })
@@ -155,8 +163,10 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
     LineReport {
         file: path.display().to_string(),
         pages: records.len(),
-        labelled_lines: (by_lines.true_positive + by_lines.false_positive + by_lines.false_negative + by_lines.true_negative)
-            as usize,
+        labelled_lines: (by_lines.true_positive
+            + by_lines.false_positive
+            + by_lines.false_negative
+            + by_lines.true_negative) as usize,
         by_lines,
         by_chars,
         pages_with_gold: with_gold,
@@ -207,13 +217,15 @@ fn category_named(name: &str) -> Option<Category> {
 /// The group of a record for per-group figures: for pairs (`pair_id`), the generator of the
 /// pair's machine half, so each generator's texts are compared with their own human halves.
 fn groups(records: &[Record]) -> Vec<Option<String>> {
-    let field = |r: &Record, name: &str| r.fields.as_ref().and_then(|f| f.get(name)).and_then(Value::as_str).map(str::to_string);
+    let field = |r: &Record, name: &str| {
+        r.fields.as_ref().and_then(|f| f.get(name)).and_then(Value::as_str).map(str::to_string)
+    };
     let mut machine_of_pair: BTreeMap<String, String> = BTreeMap::new();
     for record in records {
-        if let (Some(pair), Some(generator)) = (field(record, "pair_id"), field(record, "generator")) {
-            if generator != "human" {
-                machine_of_pair.insert(pair, generator);
-            }
+        if let (Some(pair), Some(generator)) = (field(record, "pair_id"), field(record, "generator"))
+            && generator != "human"
+        {
+            machine_of_pair.insert(pair, generator);
         }
     }
     records
@@ -245,7 +257,12 @@ pub fn evaluate_signals(scorer: &Scorer, path: &Path, records: &[Record]) -> Res
         let mut all = Vec::new();
         let mut by_group: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();
         for (index, record) in records.iter().enumerate() {
-            let label = record.fields.as_ref().and_then(|f| f.get("labels")).and_then(|l| l.get(&name)).and_then(Value::as_bool);
+            let label = record
+                .fields
+                .as_ref()
+                .and_then(|f| f.get("labels"))
+                .and_then(|l| l.get(&name))
+                .and_then(Value::as_bool);
             let Some(label) = label else { continue };
             let score = f64::from(scores[index].get(category).unwrap_or(0.0));
             all.push((score, label));

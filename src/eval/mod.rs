@@ -116,7 +116,11 @@ fn print_signals(r: &SignalReport, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}: {} records", r.file, r.records)?;
     for (signal, figures) in &r.signals {
         writeln!(out, "{signal}:")?;
-        writeln!(out, "  {:<16} {:>5} {:>5}  {:>6}  {:>6} {:>6} {:>6}  {:>8}  {:>9} {:>7}", "group", "pos", "neg", "AUROC", "P@.5", "R@.5", "F1@.5", "macroF1", "best_thr", "best_F1")?;
+        writeln!(
+            out,
+            "  {:<16} {:>5} {:>5}  {:>6}  {:>6} {:>6} {:>6}  {:>8}  {:>9} {:>7}",
+            "group", "pos", "neg", "AUROC", "P@.5", "R@.5", "F1@.5", "macroF1", "best_thr", "best_F1"
+        )?;
         for f in figures {
             writeln!(
                 out,

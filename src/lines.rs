@@ -1,0 +1,290 @@
+//! The line classifier: plain features of each line and of its neighbourhood, weighed by a
+//! logistic regression fitted on labelled pages (`residue fit`, weights in `models/lines.toml`).
+//! It reads what lexicons cannot: a block of short unpunctuated lines is navigation, a line
+//! far from the page's main run of prose is not the article, whatever language it is in.
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::Analysis;
+use crate::error::{Error, Result};
+
+/// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
+pub const FEATURE_NAMES: [&str; 34] = [
+    "log_words",
+    "long_line",
+    "terminal_punctuation",
+    "ends_with_colon",
+    "capitalised_share",
+    "digit_share",
+    "punctuation_share",
+    "separators",
+    "stopword_share",
+    "mean_word_length",
+    "commas_per_word",
+    "date_time_marks",
+    "rule_paywall",
+    "rule_widget",
+    "is_title",
+    "position",
+    "position_squared",
+    "log_page_lines",
+    "starts_with_bullet",
+    "previous_log_words",
+    "previous_terminal",
+    "next_log_words",
+    "next_terminal",
+    "window_prose_density",
+    "window_log_words",
+    "in_main_block",
+    "before_main_block",
+    "after_main_block",
+    "log_distance_to_block",
+    "previous_rule_boilerplate",
+    "next_rule_boilerplate",
+    "short_unpunctuated",
+    "log_chars",
+    "relative_length",
+];
+
+/// Number of features.
+pub const FEATURES: usize = FEATURE_NAMES.len();
+
+/// The features of one line.
+pub type LineFeatures = [f32; FEATURES];
+
+/// What the rule-based pass found on each line, as classifier input.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleEvidence {
+    pub paywall: f32,
+    pub widget: f32,
+    /// The rule-based label is paywall or widget.
+    pub boilerplate: bool,
+    /// The rules label the line (paywall, widget or filler).
+    pub labelled: bool,
+}
+
+/// Per-line shape facts shared by the line's own and its neighbours' features.
+#[derive(Debug, Clone, Copy, Default)]
+struct Shape {
+    words: u32,
+    log_words: f32,
+    terminal: bool,
+    prose: bool,
+}
+
+/// Features of every line; `None` for lines without words.
+pub fn features(
+    analysis: &Analysis,
+    evidence: &[RuleEvidence],
+    stopwords: &HashSet<String>,
+) -> Vec<Option<LineFeatures>> {
+    let n = analysis.lines.len();
+    let non_blank: Vec<usize> = (0..n).filter(|&i| !analysis.lines[i].is_blank()).collect();
+    let mut shapes = vec![Shape::default(); n];
+    let mut stopword_shares = vec![0f32; n];
+    for &i in &non_blank {
+        let text = analysis.line_text(i).trim();
+        let words = analysis.lines[i].words;
+        let terminal = ends_sentence(text);
+        let stop = stopword_share(analysis.line_lower(i), stopwords);
+        stopword_shares[i] = stop;
+        shapes[i] = Shape {
+            words,
+            log_words: (1.0 + words as f32).ln(),
+            terminal,
+            prose: words >= 10 && (terminal || stop >= 0.2),
+        };
+    }
+    let block = main_block(&non_blank, &shapes);
+    let max_words = non_blank.iter().map(|&i| shapes[i].words).max().unwrap_or(1).max(1) as f32;
+    let page_lines = (1.0 + non_blank.len() as f32).ln();
+
+    let mut out = vec![None; n];
+    for (k, &i) in non_blank.iter().enumerate() {
+        let text = analysis.line_text(i).trim();
+        let shape = shapes[i];
+        let words = shape.words as f32;
+        let stats = char_stats(text);
+        let previous = k.checked_sub(1).map(|p| non_blank[p]);
+        let next = non_blank.get(k + 1).copied();
+        let window: Vec<usize> = non_blank[k.saturating_sub(3)..(k + 4).min(non_blank.len())].to_vec();
+        let window_prose = window.iter().filter(|&&j| shapes[j].prose).count() as f32 / window.len() as f32;
+        let window_words = window.iter().map(|&j| shapes[j].log_words).sum::<f32>() / window.len() as f32;
+        let (in_block, before, after, distance) = match block {
+            Some((start, _)) if k < start => (0.0, 1.0, 0.0, (start - k) as f32),
+            Some((_, end)) if k > end => (0.0, 0.0, 1.0, (k - end) as f32),
+            Some(_) => (1.0, 0.0, 0.0, 0.0),
+            None => (0.0, 0.0, 0.0, non_blank.len() as f32),
+        };
+        let position = if non_blank.len() > 1 { k as f32 / (non_blank.len() - 1) as f32 } else { 0.0 };
+        let rule = evidence.get(i).copied().unwrap_or_default();
+        let neighbour_rule =
+            |j: Option<usize>| j.and_then(|j| evidence.get(j)).map_or(0.0, |e| f32::from(u8::from(e.boilerplate)));
+        out[i] = Some([
+            shape.log_words,
+            f32::from(u8::from(shape.words >= 10)),
+            f32::from(u8::from(shape.terminal)),
+            f32::from(u8::from(text.ends_with(':'))),
+            stats.capitalised_words as f32 / words.max(1.0),
+            stats.digits as f32 / stats.visible.max(1) as f32,
+            stats.punctuation as f32 / stats.visible.max(1) as f32,
+            (stats.separators.min(3)) as f32 / 3.0,
+            stopword_shares[i],
+            stats.letters as f32 / words.max(1.0) / 10.0,
+            (stats.commas as f32 / words.max(1.0) * 5.0).min(1.0),
+            (crate::detect::widget::metadata_marks(text).min(3)) as f32 / 3.0,
+            rule.paywall.min(2.0) / 2.0,
+            rule.widget.min(2.0) / 2.0,
+            f32::from(u8::from(Some(i) == analysis.title_line)),
+            position,
+            position * position,
+            page_lines / 10.0,
+            f32::from(u8::from(text.starts_with(['•', '·', '»', '›', '-', '*', '–', '|', '>']))),
+            previous.map_or(0.0, |j| shapes[j].log_words),
+            previous.map_or(0.0, |j| f32::from(u8::from(shapes[j].terminal))),
+            next.map_or(0.0, |j| shapes[j].log_words),
+            next.map_or(0.0, |j| f32::from(u8::from(shapes[j].terminal))),
+            window_prose,
+            window_words,
+            in_block,
+            before,
+            after,
+            (1.0 + distance).ln(),
+            neighbour_rule(previous),
+            neighbour_rule(next),
+            f32::from(u8::from(shape.words < 6 && !shape.terminal)),
+            (1.0 + stats.visible as f32).ln() / 8.0,
+            words / max_words,
+        ]);
+    }
+    out
+}
+
+/// The page's main run of prose, as (first, last) positions in the non-blank line list: the
+/// run with the largest sum of line values, where a prose line is worth its words and any
+/// other line costs a few (the maximum-subarray view of body-text extraction).
+fn main_block(non_blank: &[usize], shapes: &[Shape]) -> Option<(usize, usize)> {
+    let value = |s: &Shape| if s.prose { s.words as f32 } else { -(4.0 + s.words as f32 * 0.5) };
+    let (mut best, mut best_range) = (0.0f32, None);
+    let (mut current, mut start) = (0.0f32, 0usize);
+    for (k, &i) in non_blank.iter().enumerate() {
+        if current <= 0.0 {
+            current = 0.0;
+            start = k;
+        }
+        current += value(&shapes[i]);
+        if current > best {
+            best = current;
+            best_range = Some((start, k));
+        }
+    }
+    best_range
+}
+
+fn ends_sentence(text: &str) -> bool {
+    let trimmed = text.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' ']);
+    trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？']) && !trimmed.ends_with("...")
+        || (trimmed.ends_with("...") && text.split_whitespace().count() > 12)
+}
+
+fn stopword_share(lower: &str, stopwords: &HashSet<String>) -> f32 {
+    let mut words = 0;
+    let mut hits = 0;
+    for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        words += 1;
+        hits += usize::from(stopwords.contains(word));
+    }
+    if words == 0 { 0.0 } else { hits as f32 / words as f32 }
+}
+
+#[derive(Default)]
+struct CharStats {
+    visible: usize,
+    letters: usize,
+    digits: usize,
+    punctuation: usize,
+    commas: usize,
+    separators: usize,
+    capitalised_words: usize,
+}
+
+fn char_stats(text: &str) -> CharStats {
+    let mut stats = CharStats::default();
+    let mut at_word_start = true;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            at_word_start = true;
+            continue;
+        }
+        stats.visible += 1;
+        if c.is_alphabetic() {
+            stats.letters += 1;
+            if at_word_start && c.is_uppercase() {
+                stats.capitalised_words += 1;
+            }
+        } else if c.is_numeric() {
+            stats.digits += 1;
+        } else {
+            stats.punctuation += 1;
+            stats.commas += usize::from(c == ',');
+            stats.separators += usize::from(matches!(c, '|' | '•' | '·' | '»' | '›' | '/'));
+        }
+        at_word_start = !c.is_alphanumeric();
+    }
+    stats
+}
+
+/// The fitted classifier: standardisation and weights per feature, a bias and a threshold.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LineModel {
+    /// How the weights were fitted (command, data, cross-validated figures).
+    #[serde(default)]
+    pub fitted: String,
+    pub threshold: f32,
+    pub bias: f32,
+    pub feature: Vec<FeatureWeight>,
+}
+
+/// One feature's standardisation and weight.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FeatureWeight {
+    pub name: String,
+    pub mean: f32,
+    pub std: f32,
+    pub weight: f32,
+}
+
+impl LineModel {
+    /// Parses `lines.toml`, checking that it lists exactly this build's features, in order.
+    pub fn parse(text: &str, file: &str) -> Result<Self> {
+        let model: LineModel = toml::from_str(text).map_err(|e| Error::Model {
+            file: file.into(),
+            line: 0,
+            message: e.message().to_string(),
+        })?;
+        let names: Vec<&str> = model.feature.iter().map(|f| f.name.as_str()).collect();
+        if names != FEATURE_NAMES {
+            return Err(Error::Model {
+                file: file.into(),
+                line: 0,
+                message: format!("features must be, in order: {}", FEATURE_NAMES.join(", ")),
+            });
+        }
+        Ok(model)
+    }
+
+    /// The probability that a line with these features is boilerplate.
+    pub fn probability(&self, features: &LineFeatures) -> f32 {
+        let mut z = self.bias;
+        for (value, f) in features.iter().zip(&self.feature) {
+            z += f.weight * (value - f.mean) / f.std;
+        }
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// The weights and standardisation as `lines.toml`.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}

@@ -388,6 +388,24 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         .build()
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     pool.install(|| {
+        let first = residue::eval::labelled::load(&args.files[0])?;
+        let is_filler = first.iter().any(|r| {
+            r.fields.as_ref().and_then(|f| f.get("labels")).and_then(|l| l.get("filler")).is_some()
+        });
+        if is_filler {
+            let mut records = first;
+            for file in &args.files[1..] {
+                records.extend(residue::eval::labelled::load(file)?);
+            }
+            let fitted = residue::fit::fit_filler(&model, &records, &options)?;
+            fitted.summary.iter().for_each(|line| println!("{line}"));
+            let output = if args.output == Path::new("models/lines.toml") { Path::new("models/filler.toml") } else { &args.output };
+            if !args.dry_run {
+                write_model(output, &fitted.model.to_toml())?;
+                println!("wrote {} ({} records)", output.display(), records.len());
+            }
+            return Ok(());
+        }
         // Features come from the rule-based pass only: the classifier never sees its own output.
         let scorer = Scorer::new(model.clone())?.with_line_model(None);
         let sets = args.files.iter().map(|f| load_pages(&scorer, f)).collect::<Result<Vec<_>>>()?;
@@ -399,7 +417,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         for figure in &figures {
             let line = figure.summary(options.folds);
             println!("{line}");
-            note.push_str("\n");
+            note.push('\n');
             note.push_str(&line);
         }
         if args.dry_run {
@@ -407,10 +425,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         }
         let examples: Vec<_> = sets.iter().flat_map(|s| s.examples.iter().flatten().copied()).collect();
         let fitted = train(&examples, &options, note);
-        let mut output = Output::create(Some(&args.output))?;
-        let target = output.target().to_path_buf();
-        output.writer().write_all(fitted.to_toml().as_bytes()).map_err(|e| Error::output(&target, e))?;
-        output.commit()?;
+        write_model(&args.output, &fitted.to_toml())?;
         println!(
             "wrote {} ({} lines from {} pages)",
             args.output.display(),
@@ -420,4 +435,11 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         Ok(())
     })?;
     Ok(Outcome { failures: 0, failed_checks: 0 })
+}
+
+fn write_model(path: &Path, text: &str) -> Result<()> {
+    let mut output = Output::create(Some(path))?;
+    let target = output.target().to_path_buf();
+    output.writer().write_all(text.as_bytes()).map_err(|e| Error::output(&target, e))?;
+    output.commit()
 }

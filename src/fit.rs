@@ -1,9 +1,6 @@
 //! `residue fit`: fits the line classifier (a logistic regression over the features of
 //! `lines`) on line-labelled pages, reports k-fold cross-validated figures (folds by page:
 //! a page's lines are never split between training and test), then fits on every page.
-// Feature vectors are fixed-size arrays walked in step; index loops read best here.
-#![allow(clippy::needless_range_loop)]
-
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 
@@ -12,7 +9,8 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::eval::labelled::{self, LineReport, line_labels};
 use crate::eval::metrics::Confusion;
-use crate::lines::{FEATURE_NAMES, FEATURES, FeatureWeight, LineFeatures, LineModel};
+use crate::lines::{FEATURE_NAMES, LineFeatures, LineModel};
+use crate::logistic::{self, Sample, TrainOptions};
 use crate::model::Model;
 use crate::record::Record;
 use crate::score::Scorer;
@@ -81,89 +79,12 @@ pub fn fold_of(id: &str, folds: usize) -> usize {
     (hasher.finish() % folds as u64) as usize
 }
 
-/// Fits a logistic regression by full-batch gradient descent (Adam) on standardised features.
+/// Fits the line classifier on these examples.
 pub fn train(examples: &[Example], options: &FitOptions, fitted: String) -> LineModel {
-    let n = examples.len().max(1) as f32;
-    let mut mean = [0f32; FEATURES];
-    let mut std = [0f32; FEATURES];
-    for e in examples {
-        for k in 0..FEATURES {
-            mean[k] += e.features[k] / n;
-        }
-    }
-    for e in examples {
-        for k in 0..FEATURES {
-            std[k] += (e.features[k] - mean[k]).powi(2) / n;
-        }
-    }
-    for s in &mut std {
-        *s = s.sqrt().max(1e-3);
-    }
-    let standardised: Vec<([f32; FEATURES], f32, f32)> = examples
-        .iter()
-        .map(|e| {
-            let mut x = [0f32; FEATURES];
-            for k in 0..FEATURES {
-                x[k] = (e.features[k] - mean[k]) / std[k];
-            }
-            (x, f32::from(u8::from(e.boilerplate)), e.weight)
-        })
-        .collect();
-    let total_weight: f32 = standardised.iter().map(|(_, _, w)| w).sum::<f32>().max(1e-6);
-
-    let mut weights = [0f32; FEATURES + 1]; // the last one is the bias
-    let (mut m, mut v) = ([0f32; FEATURES + 1], [0f32; FEATURES + 1]);
-    let (rate, beta1, beta2) = (0.05f32, 0.9f32, 0.999f32);
-    for step in 1..=options.iterations {
-        let gradient = standardised
-            .par_chunks(4096)
-            .map(|chunk| {
-                let mut g = [0f32; FEATURES + 1];
-                for (x, y, w) in chunk {
-                    let mut z = weights[FEATURES];
-                    for k in 0..FEATURES {
-                        z += weights[k] * x[k];
-                    }
-                    let error = (1.0 / (1.0 + (-z).exp()) - y) * w;
-                    for k in 0..FEATURES {
-                        g[k] += error * x[k];
-                    }
-                    g[FEATURES] += error;
-                }
-                g
-            })
-            .reduce(
-                || [0f32; FEATURES + 1],
-                |mut a, b| {
-                    for k in 0..=FEATURES {
-                        a[k] += b[k];
-                    }
-                    a
-                },
-            );
-        for k in 0..=FEATURES {
-            let regularisation = if k < FEATURES { options.l2 * weights[k] } else { 0.0 };
-            let g = gradient[k] / total_weight + regularisation;
-            m[k] = beta1 * m[k] + (1.0 - beta1) * g;
-            v[k] = beta2 * v[k] + (1.0 - beta2) * g * g;
-            let m_hat = m[k] / (1.0 - beta1.powi(step as i32));
-            let v_hat = v[k] / (1.0 - beta2.powi(step as i32));
-            weights[k] -= rate * m_hat / (v_hat.sqrt() + 1e-8);
-        }
-    }
-    LineModel {
-        fitted,
-        threshold: options.threshold,
-        bias: weights[FEATURES],
-        feature: (0..FEATURES)
-            .map(|k| FeatureWeight {
-                name: FEATURE_NAMES[k].to_string(),
-                mean: mean[k],
-                std: std[k],
-                weight: weights[k],
-            })
-            .collect(),
-    }
+    let samples: Vec<Sample> =
+        examples.iter().map(|e| Sample { features: &e.features, positive: e.boilerplate, weight: e.weight }).collect();
+    let settings = TrainOptions { iterations: options.iterations, l2: options.l2, threshold: options.threshold };
+    logistic::train(&samples, &FEATURE_NAMES, &settings, fitted)
 }
 
 /// Cross-validated figures of one page set.
@@ -258,4 +179,65 @@ impl CrossValidated {
         }
         text
     }
+}
+
+/// Cross-validated figures of the filler model, per generator.
+pub struct FillerFit {
+    pub summary: Vec<String>,
+    pub model: crate::logistic::LogisticModel,
+}
+
+/// Fits `filler.toml` on records with `labels.filler`: k-fold cross-validation grouped by
+/// `pair_id` (both halves of a pair are always on the same side), then a fit on everything.
+pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Result<FillerFit> {
+    use crate::detect::filler::STYLE_FEATURE_NAMES;
+    use crate::eval::labelled::figures_of;
+    use serde_json::Value;
+    let scorer = Scorer::new(model.clone())?;
+    let field = |r: &Record, name: &str| r.fields.as_ref().and_then(|f| f.get(name)).cloned();
+    let rows: Vec<(Vec<f32>, bool, String, String)> = records
+        .par_iter()
+        .filter_map(|r| {
+            let label = field(r, "labels").and_then(|l| l.get("filler").and_then(Value::as_bool))?;
+            let group = field(r, "pair_id").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| r.id.clone());
+            let generator = group.split('-').nth(1).unwrap_or("all").to_string();
+            Some((scorer.filler_features(&r.text), label, group, generator))
+        })
+        .collect();
+    let settings = TrainOptions { iterations: options.iterations, l2: options.l2, threshold: options.threshold };
+    let mut held_out: Vec<(f64, bool, String)> = Vec::new();
+    for fold in 0..options.folds {
+        let samples: Vec<Sample> = rows
+            .iter()
+            .filter(|r| fold_of(&r.2, options.folds) != fold)
+            .map(|r| Sample { features: &r.0, positive: r.1, weight: 1.0 })
+            .collect();
+        let fold_model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, String::new());
+        for row in rows.iter().filter(|r| fold_of(&r.2, options.folds) == fold) {
+            held_out.push((f64::from(fold_model.probability(&row.0)), row.1, row.3.clone()));
+        }
+    }
+    let mut generators: Vec<String> = held_out.iter().map(|h| h.2.clone()).collect();
+    generators.sort();
+    generators.dedup();
+    let mut summary = Vec::new();
+    let all: Vec<(f64, bool)> = held_out.iter().map(|h| (h.0, h.1)).collect();
+    for (name, scored) in std::iter::once(("all".to_string(), all))
+        .chain(generators.iter().map(|g| (g.clone(), held_out.iter().filter(|h| &h.2 == g).map(|h| (h.0, h.1)).collect())))
+    {
+        let f = figures_of(&name, &scored);
+        summary.push(format!(
+            "filler style, {}-fold by pair, {name}: AUROC {:.3}, at 0.5 P {:.3} R {:.3} F1 {:.3} (n={})",
+            options.folds,
+            f.auroc.unwrap_or(f64::NAN),
+            f.precision_at_half,
+            f.recall_at_half,
+            f.f1_at_half,
+            scored.len()
+        ));
+    }
+    let samples: Vec<Sample> = rows.iter().map(|r| Sample { features: &r.0, positive: r.1, weight: 1.0 }).collect();
+    let note = format!("residue fit (filler) --folds {} --iterations {} --l2 {}\n{}", options.folds, options.iterations, options.l2, summary.join("\n"));
+    let model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, note);
+    Ok(FillerFit { summary, model })
 }

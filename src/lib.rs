@@ -15,6 +15,7 @@ pub mod input;
 pub mod label;
 pub mod lexicon;
 pub mod lines;
+pub mod logistic;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -4,10 +4,8 @@
 //! far from the page's main run of prose is not the article, whatever language it is in.
 use std::collections::HashSet;
 
-use serde::{Deserialize, Serialize};
-
 use crate::analysis::Analysis;
-use crate::error::{Error, Result};
+use crate::logistic::LogisticModel;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
 pub const FEATURE_NAMES: [&str; 34] = [
@@ -235,56 +233,5 @@ fn char_stats(text: &str) -> CharStats {
     stats
 }
 
-/// The fitted classifier: standardisation and weights per feature, a bias and a threshold.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct LineModel {
-    /// How the weights were fitted (command, data, cross-validated figures).
-    #[serde(default)]
-    pub fitted: String,
-    pub threshold: f32,
-    pub bias: f32,
-    pub feature: Vec<FeatureWeight>,
-}
-
-/// One feature's standardisation and weight.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FeatureWeight {
-    pub name: String,
-    pub mean: f32,
-    pub std: f32,
-    pub weight: f32,
-}
-
-impl LineModel {
-    /// Parses `lines.toml`, checking that it lists exactly this build's features, in order.
-    pub fn parse(text: &str, file: &str) -> Result<Self> {
-        let model: LineModel = toml::from_str(text).map_err(|e| Error::Model {
-            file: file.into(),
-            line: 0,
-            message: e.message().to_string(),
-        })?;
-        let names: Vec<&str> = model.feature.iter().map(|f| f.name.as_str()).collect();
-        if names != FEATURE_NAMES {
-            return Err(Error::Model {
-                file: file.into(),
-                line: 0,
-                message: format!("features must be, in order: {}", FEATURE_NAMES.join(", ")),
-            });
-        }
-        Ok(model)
-    }
-
-    /// The probability that a line with these features is boilerplate.
-    pub fn probability(&self, features: &LineFeatures) -> f32 {
-        let mut z = self.bias;
-        for (value, f) in features.iter().zip(&self.feature) {
-            z += f.weight * (value - f.mean) / f.std;
-        }
-        1.0 / (1.0 + (-z).exp())
-    }
-
-    /// The weights and standardisation as `lines.toml`.
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
-    }
-}
+/// The fitted line classifier (`models/lines.toml`).
+pub type LineModel = LogisticModel;

@@ -188,6 +188,8 @@ pub struct Model {
     pub stopwords: BTreeMap<String, Vec<String>>,
     /// The fitted line classifier (`lines.toml`), if the model has one.
     pub line_model: Option<crate::lines::LineModel>,
+    /// The fitted stylometric filler model (`filler.toml`), if the model has one.
+    pub filler_model: Option<crate::logistic::LogisticModel>,
 }
 
 impl Model {
@@ -256,10 +258,18 @@ impl Model {
         }
 
         let line_model = match files.get("lines.toml") {
-            Some(text) => Some(crate::lines::LineModel::parse(text, &named("lines.toml"))?),
+            Some(text) => Some(crate::lines::LineModel::parse(text, &named("lines.toml"), &crate::lines::FEATURE_NAMES)?),
             None => None,
         };
-        Ok(Model { rules: rules.rule, lexicons, weights, stopwords, line_model })
+        let filler_model = match files.get("filler.toml") {
+            Some(text) => Some(crate::logistic::LogisticModel::parse(
+                text,
+                &named("filler.toml"),
+                &crate::detect::filler::STYLE_FEATURE_NAMES,
+            )?),
+            None => None,
+        };
+        Ok(Model { rules: rules.rule, lexicons, weights, stopwords, line_model, filler_model })
     }
 
     /// The rule with this code. Panics only on a code the code base itself names that the

@@ -148,6 +148,8 @@ fn analysis_line_is_empty(analysis: &Analysis, index: usize) -> bool {
 /// Scores articles with one model. Cheap to share across threads.
 pub struct Scorer {
     model: Model,
+    /// The filler detector again, for `residue fit` to read its stylometric features.
+    filler_probe: detect::filler::Filler,
     line_model: Option<LineModel>,
     line_classifier: Option<RuleRef>,
     all_stopwords: HashSet<String>,
@@ -162,6 +164,7 @@ impl Scorer {
     /// Binds the detectors to `model`.
     pub fn new(model: Model) -> Result<Self> {
         Ok(Scorer {
+            filler_probe: detect::filler::Filler::new(&model)?,
             line_model: model.line_model.clone(),
             line_classifier: RuleRef::resolve(&model, "WG007", Category::Widget)?,
             all_stopwords: model.stopwords.values().flatten().cloned().collect(),
@@ -277,6 +280,29 @@ impl Scorer {
             }
         }
         (context, findings, scores)
+    }
+
+    /// The stylometric filler features of `text`: what `residue fit` trains `filler.toml` on.
+    pub fn filler_features(&self, text: &str) -> Vec<f32> {
+        let analysis = Analysis::new(text, self.analysis_limit);
+        let mut ignored = Vec::new();
+        let context = self.context(&analysis, &mut ignored);
+        let findings = self.filler_probe.rule_findings(&analysis, &context);
+        self.filler_probe.style_features(&analysis, &context, &findings)
+    }
+
+    /// Each stylometric feature's push towards "machine" (weight × standardised value), largest first.
+    pub fn filler_contributions(&self, text: &str) -> Vec<(String, f32)> {
+        let Some(model) = &self.model.filler_model else { return Vec::new() };
+        let features = self.filler_features(text);
+        let mut out: Vec<(String, f32)> = model
+            .feature
+            .iter()
+            .zip(&features)
+            .map(|(f, value)| (f.name.clone(), f.weight * (value - f.mean) / f.std))
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1));
+        out
     }
 
     /// The line classifier's features for every line of `text` (`None` for blank lines),

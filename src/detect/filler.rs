@@ -3,7 +3,8 @@
 //! (FL004), and chatbot turns pasted into the article (CR004).
 use std::collections::HashSet;
 
-use super::{Context, Detector, LexiconRule, RuleRef, Signal, saturate};
+use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
+use crate::logistic::LogisticModel;
 use crate::analysis::Analysis;
 use crate::error::Result;
 use crate::model::{Category, Model, Weights};
@@ -15,7 +16,10 @@ pub struct Filler {
     spinner: Option<LexiconRule>,
     spacing: Option<RuleRef>,
     chatbot: Option<LexiconRule>,
-    /// Function words of every language in the model (lowercase).
+    /// The stylometric model (`filler.toml`): machine-written prose without stock phrases.
+    style: Option<LogisticModel>,
+    style_rule: Option<RuleRef>,
+    /// English function words (lowercase).
     function_words: HashSet<String>,
     weights: Weights,
 }
@@ -28,6 +32,8 @@ impl Filler {
             spinner: LexiconRule::resolve(model, "FL003", Category::Filler)?,
             spacing: RuleRef::resolve(model, "FL004", Category::Filler)?,
             chatbot: LexiconRule::resolve(model, "CR004", Category::Credibility)?,
+            style: model.filler_model.clone(),
+            style_rule: RuleRef::resolve(model, "FL005", Category::Filler)?,
             function_words: model.stopwords.get("en").into_iter().flatten().cloned().collect(),
             weights: model.weights.clone(),
         })
@@ -40,6 +46,49 @@ impl Detector for Filler {
     }
 
     fn detect(&self, analysis: &Analysis, context: &Context) -> Signal {
+        let mut findings = self.rule_findings(analysis, context);
+        let evidence: f32 = findings.iter().map(|f| f.weight).sum();
+        let units = (analysis.sentences.len() as f32 / self.weights.presence.filler_sentences_per_unit).max(1.0);
+        let mut score = saturate(evidence / units, self.weights.presence.filler);
+        if let (Some(model), Some(rule)) = (&self.style, &self.style_rule) {
+            let features = self.style_features(analysis, context, &findings);
+            let p = model.probability(&features);
+            if p >= model.threshold {
+                // The evidence of a style is the whole text; the finding points at its first sentence.
+                if let Some(first) = analysis.sentences.iter().find(|s| Some(s.line) != analysis.title_line) {
+                    findings.push(rule.finding(first.line, first.start, first.end, p));
+                }
+            }
+            score = score.max(p);
+        }
+        Signal { score, findings }
+    }
+}
+
+/// Names of the stylometric features, in the order of [`Filler::style_features`].
+pub const STYLE_FEATURE_NAMES: [&str; 16] = [
+    "rule_evidence_per_sentence",
+    "quotes_per_sentence",
+    "attribution_per_sentence",
+    "mean_sentence_words",
+    "sentence_length_variation",
+    "digits_per_word",
+    "type_token_ratio",
+    "function_word_share",
+    "capitalised_per_sentence",
+    "mean_word_length",
+    "commas_per_sentence",
+    "hedges_per_sentence",
+    "first_person_per_sentence",
+    "long_word_share",
+    "parentheses_per_sentence",
+    "distinct_openers_share",
+];
+
+impl Filler {
+    /// The rule-based findings: stock phrases, spinner phrases, chatbot turns, MT capitals,
+    /// spaces before punctuation.
+    pub fn rule_findings(&self, analysis: &Analysis, context: &Context) -> Vec<Finding> {
         let mut findings = Vec::new();
         for rule in [&self.stock_phrases, &self.spinner, &self.chatbot].into_iter().flatten() {
             rule.scan(analysis, context, None, &mut findings);
@@ -66,8 +115,8 @@ impl Detector for Filler {
                 for (offset, _) in text.match_indices([',', '.']) {
                     let before = &text[..offset];
                     let after = text[offset + 1..].chars().next();
-                    let spaced = before.ends_with(' ')
-                        && before.trim_end().chars().next_back().is_some_and(char::is_alphanumeric);
+                    let spaced =
+                        before.ends_with(' ') && before.trim_end().chars().next_back().is_some_and(char::is_alphanumeric);
                     if spaced && after.is_none_or(char::is_whitespace) {
                         let start = line.start + before.trim_end().len();
                         findings.push(rule.finding(index, start, line.start + offset + 1, rule.weight));
@@ -75,9 +124,76 @@ impl Detector for Filler {
                 }
             }
         }
-        let evidence: f32 = findings.iter().map(|f| f.weight).sum();
-        let units = (analysis.sentences.len() as f32 / self.weights.presence.filler_sentences_per_unit).max(1.0);
-        Signal { score: saturate(evidence / units, self.weights.presence.filler), findings }
+        findings
+    }
+
+    /// Stylometric features of the whole text (the headline excluded): how reporters write
+    /// (quotes, attribution, numbers, names, uneven sentences) against how generated text
+    /// reads (even sentence lengths, hedges, general words). Independent of line breaks.
+    pub fn style_features(&self, analysis: &Analysis, context: &Context, findings: &[Finding]) -> Vec<f32> {
+        const HEDGES: &[&str] =
+            &["may", "might", "could", "likely", "possibly", "potentially", "perhaps", "can", "would", "should"];
+        const FIRST_PERSON: &[&str] = &["i", "we", "our", "us", "my", "me"];
+        let sentences: Vec<_> = analysis.sentences.iter().filter(|s| Some(s.line) != analysis.title_line).collect();
+        let count = sentences.len().max(1) as f32;
+        let lengths: Vec<f32> = sentences.iter().map(|s| s.words as f32).collect();
+        let mean_length = lengths.iter().sum::<f32>() / count;
+        let variance = lengths.iter().map(|l| (l - mean_length).powi(2)).sum::<f32>() / count;
+        let (mut words, mut letters, mut digits, mut function, mut hedges, mut first_person, mut long, mut capitalised) =
+            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let (mut commas, mut parentheses) = (0usize, 0usize);
+        let mut types = HashSet::new();
+        let mut openers = HashSet::new();
+        for sentence in &sentences {
+            let text = &analysis.text[sentence.start..sentence.end];
+            let lower = &analysis.lower[sentence.start..sentence.end];
+            commas += text.matches(',').count();
+            parentheses += text.matches('(').count();
+            for (position, (word, lower_word)) in text
+                .split(|c: char| !c.is_alphanumeric() && c != '\'')
+                .zip(lower.split(|c: char| !c.is_alphanumeric() && c != '\''))
+                .filter(|(w, _)| !w.is_empty())
+                .enumerate()
+            {
+                words += 1;
+                let length = word.chars().count();
+                letters += length;
+                digits += word.chars().filter(char::is_ascii_digit).count();
+                long += usize::from(length >= 8);
+                function += usize::from(self.function_words.contains(lower_word));
+                hedges += usize::from(HEDGES.contains(&lower_word));
+                first_person += usize::from(FIRST_PERSON.contains(&lower_word));
+                if position == 0 {
+                    openers.insert(lower_word.to_string());
+                } else if word.chars().next().is_some_and(char::is_uppercase) {
+                    capitalised += 1;
+                }
+                if types.len() < 400 && words <= 150 {
+                    types.insert(lower_word.to_string());
+                }
+            }
+        }
+        let per_word = |n: usize| n as f32 / words.max(1) as f32;
+        let per_sentence = |n: usize| n as f32 / count;
+        let evidence: f32 = findings.iter().filter(|f| f.rule != "FL005").map(|f| f.weight).sum();
+        vec![
+            evidence / count,
+            per_sentence(analysis.quotes.len()),
+            per_sentence(context.attribution.len()),
+            mean_length / 30.0,
+            if mean_length > 0.0 { variance.sqrt() / mean_length } else { 0.0 },
+            per_word(digits),
+            types.len() as f32 / words.clamp(1, 150) as f32,
+            per_word(function),
+            per_sentence(capitalised),
+            per_word(letters) / 10.0,
+            per_sentence(commas),
+            per_sentence(hedges),
+            per_sentence(first_person),
+            per_word(long),
+            per_sentence(parentheses),
+            openers.len() as f32 / count,
+        ]
     }
 }
 

@@ -86,6 +86,15 @@ impl<'a> Analysis<'a> {
         Analysis { text: analysed, lower, lines, sentences, quotes, words, truncated_from, title_line }
     }
 
+    /// The headline: the first line with words when it is shaped like one (no closing full
+    /// stop, at most 25 words) and other lines follow. A one-line text has no headline.
+    pub fn headline(&self) -> Option<usize> {
+        let title = self.title_line?;
+        let text = self.line_text(title).trim_end();
+        let more = self.lines[title + 1..].iter().any(|l| !l.is_blank());
+        (more && self.lines[title].words <= 25 && !text.ends_with(['.', '!', '?', '"', '”'])).then_some(title)
+    }
+
     /// The text of line `index`.
     pub fn line_text(&self, index: usize) -> &'a str {
         let line = self.lines[index];
@@ -282,10 +291,9 @@ fn find_quotes(
                 };
                 if closes {
                     let absolute_start = line.start + start;
-                    let sentence = sentences[first_sentence..]
-                        .iter()
-                        .position(|s| s.start <= absolute_start && absolute_start <= s.end)
-                        .map_or(first_sentence, |p| first_sentence + p);
+                    // Sentences are in order: the last one starting at or before the quote holds it.
+                    let within = sentences[first_sentence..].partition_point(|s| s.start <= absolute_start);
+                    let sentence = first_sentence + within.saturating_sub(1);
                     out.push(Quote {
                         start: absolute_start,
                         end: line.start + i,

@@ -389,9 +389,9 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         .map_err(|e| Error::Usage(format!("cannot start {threads} threads: {e}")))?;
     pool.install(|| {
         let first = residue::eval::labelled::load(&args.files[0])?;
-        let is_filler = first.iter().any(|r| {
-            r.fields.as_ref().and_then(|f| f.get("labels")).and_then(|l| l.get("filler")).is_some()
-        });
+        let is_filler = first
+            .iter()
+            .any(|r| r.fields.as_ref().and_then(|f| f.get("labels")).and_then(|l| l.get("filler")).is_some());
         if is_filler {
             let mut records = first;
             for file in &args.files[1..] {
@@ -399,7 +399,11 @@ fn fit(args: FitArgs) -> Result<Outcome> {
             }
             let fitted = residue::fit::fit_filler(&model, &records, &options)?;
             fitted.summary.iter().for_each(|line| println!("{line}"));
-            let output = if args.output == Path::new("models/lines.toml") { Path::new("models/filler.toml") } else { &args.output };
+            let output = if args.output == Path::new("models/lines.toml") {
+                Path::new("models/filler.toml")
+            } else {
+                &args.output
+            };
             if !args.dry_run {
                 write_model(output, &fitted.model.to_toml())?;
                 println!("wrote {} ({} records)", output.display(), records.len());

@@ -199,8 +199,11 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
         .par_iter()
         .filter_map(|r| {
             let label = field(r, "labels").and_then(|l| l.get("filler").and_then(Value::as_bool))?;
-            let group = field(r, "pair_id").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| r.id.clone());
-            let generator = group.split('-').nth(1).unwrap_or("all").to_string();
+            let group =
+                field(r, "pair_id").and_then(|v| v.as_str().map(str::to_string)).unwrap_or_else(|| r.id.clone());
+            // "xsum-gpt-3.5-turbo-12" -> "gpt-3.5-turbo": the pair's generator.
+            let generator =
+                group.rsplit_once('-').map_or(group.as_str(), |(g, _)| g).trim_start_matches("xsum-").to_string();
             Some((scorer.filler_features(&r.text), label, group, generator))
         })
         .collect();
@@ -222,9 +225,9 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
     generators.dedup();
     let mut summary = Vec::new();
     let all: Vec<(f64, bool)> = held_out.iter().map(|h| (h.0, h.1)).collect();
-    for (name, scored) in std::iter::once(("all".to_string(), all))
-        .chain(generators.iter().map(|g| (g.clone(), held_out.iter().filter(|h| &h.2 == g).map(|h| (h.0, h.1)).collect())))
-    {
+    for (name, scored) in std::iter::once(("all".to_string(), all)).chain(
+        generators.iter().map(|g| (g.clone(), held_out.iter().filter(|h| &h.2 == g).map(|h| (h.0, h.1)).collect())),
+    ) {
         let f = figures_of(&name, &scored);
         summary.push(format!(
             "filler style, {}-fold by pair, {name}: AUROC {:.3}, at 0.5 P {:.3} R {:.3} F1 {:.3} (n={})",
@@ -237,7 +240,13 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
         ));
     }
     let samples: Vec<Sample> = rows.iter().map(|r| Sample { features: &r.0, positive: r.1, weight: 1.0 }).collect();
-    let note = format!("residue fit (filler) --folds {} --iterations {} --l2 {}\n{}", options.folds, options.iterations, options.l2, summary.join("\n"));
+    let note = format!(
+        "residue fit (filler) --folds {} --iterations {} --l2 {}\n{}",
+        options.folds,
+        options.iterations,
+        options.l2,
+        summary.join("\n")
+    );
     let model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, note);
     Ok(FillerFit { summary, model })
 }

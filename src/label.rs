@@ -179,13 +179,26 @@ impl Labeller {
 fn fill_sandwiched(analysis: &Analysis, labels: &mut [LineLabel]) {
     const MAX_WORDS: u32 = 20;
     let has_text = |i: usize| !analysis.line_text(i).trim().is_empty();
+    // The nearest line with words after each line, found in one backward pass.
+    let mut next_worded = vec![None; labels.len()];
+    let mut upcoming = None;
+    for i in (0..labels.len()).rev() {
+        next_worded[i] = upcoming;
+        if !analysis.lines[i].is_blank() {
+            upcoming = Some(i);
+        }
+    }
+    let mut previous_worded: Option<usize> = None;
     for i in 0..labels.len() {
+        let previous = previous_worded.map(|j| labels[j]);
+        if !analysis.lines[i].is_blank() {
+            previous_worded = Some(i);
+        }
         if Some(i) == analysis.title_line || !has_text(i) {
             continue;
         }
         let line = analysis.lines[i];
-        let previous = (0..i).rev().find(|&j| !analysis.lines[j].is_blank()).map(|j| labels[j]);
-        let next = (i + 1..labels.len()).find(|&j| !analysis.lines[j].is_blank()).map(|j| labels[j]);
+        let next = next_worded[i].map(|j| labels[j]);
         if line.is_blank() {
             // Symbols only: part of whatever block it touches.
             if let Some(label) = [previous, next].into_iter().flatten().find(|l| l.is_boilerplate()) {

@@ -32,8 +32,11 @@ pub struct FeatureWeight {
 impl LogisticModel {
     /// Parses a model file, checking that it lists exactly `names`, in order.
     pub fn parse(text: &str, file: &str, names: &[&str]) -> Result<Self> {
-        let model: LogisticModel =
-            toml::from_str(text).map_err(|e| Error::Model { file: file.into(), line: 0, message: e.message().to_string() })?;
+        let model: LogisticModel = toml::from_str(text).map_err(|e| Error::Model {
+            file: file.into(),
+            line: 0,
+            message: e.message().to_string(),
+        })?;
         let listed: Vec<&str> = model.feature.iter().map(|f| f.name.as_str()).collect();
         if listed != names {
             return Err(Error::Model {
@@ -42,8 +45,13 @@ impl LogisticModel {
                 message: format!("features must be, in order: {}", names.join(", ")),
             });
         }
-        if model.feature.iter().any(|f| !(f.std > 0.0) || !f.mean.is_finite() || !f.weight.is_finite()) {
-            return Err(Error::Model { file: file.into(), line: 0, message: "every feature needs a finite mean and weight and std > 0".into() });
+        if model.feature.iter().any(|f| f.std.is_nan() || f.std <= 0.0 || !f.mean.is_finite() || !f.weight.is_finite())
+        {
+            return Err(Error::Model {
+                file: file.into(),
+                line: 0,
+                message: "every feature needs a finite mean and weight and std > 0".into(),
+            });
         }
         Ok(model)
     }
@@ -100,7 +108,9 @@ pub fn train(samples: &[Sample], names: &[&str], options: &TrainOptions, fitted:
     }
     let standardised: Vec<(Vec<f32>, f32, f32)> = samples
         .iter()
-        .map(|s| ((0..k).map(|j| (s.features[j] - mean[j]) / std[j]).collect(), f32::from(u8::from(s.positive)), s.weight))
+        .map(|s| {
+            ((0..k).map(|j| (s.features[j] - mean[j]) / std[j]).collect(), f32::from(u8::from(s.positive)), s.weight)
+        })
         .collect();
     let total_weight: f32 = standardised.iter().map(|(_, _, w)| w).sum::<f32>().max(1e-6);
 

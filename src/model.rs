@@ -141,6 +141,7 @@ pub struct FramingWeights {
 #[serde(deny_unknown_fields)]
 pub struct FillerWeights {
     pub mt_capitals_max_capital_share: f32,
+    pub style_prior_logit: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -258,7 +259,9 @@ impl Model {
         }
 
         let line_model = match files.get("lines.toml") {
-            Some(text) => Some(crate::lines::LineModel::parse(text, &named("lines.toml"), &crate::lines::FEATURE_NAMES)?),
+            Some(text) => {
+                Some(crate::lines::LineModel::parse(text, &named("lines.toml"), &crate::lines::FEATURE_NAMES)?)
+            }
             None => None,
         };
         let filler_model = match files.get("filler.toml") {

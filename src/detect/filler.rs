@@ -4,9 +4,9 @@
 use std::collections::HashSet;
 
 use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
-use crate::logistic::LogisticModel;
 use crate::analysis::Analysis;
 use crate::error::Result;
+use crate::logistic::LogisticModel;
 use crate::model::{Category, Model, Weights};
 
 /// Detects machine-written and machine-translated filler.
@@ -52,10 +52,14 @@ impl Detector for Filler {
         let mut score = saturate(evidence / units, self.weights.presence.filler);
         if let (Some(model), Some(rule)) = (&self.style, &self.style_rule) {
             let features = self.style_features(analysis, context, &findings);
-            let p = model.probability(&features);
+            // The model is fitted on balanced pairs; real corpora hold far fewer machine texts,
+            // so its odds are shifted by the prior of weights.toml before they count.
+            let fitted = model.probability(&features).clamp(1e-6, 1.0 - 1e-6);
+            let logit = (fitted / (1.0 - fitted)).ln() + self.weights.filler.style_prior_logit;
+            let p = 1.0 / (1.0 + (-logit).exp());
             if p >= model.threshold {
                 // The evidence of a style is the whole text; the finding points at its first sentence.
-                if let Some(first) = analysis.sentences.iter().find(|s| Some(s.line) != analysis.title_line) {
+                if let Some(first) = analysis.sentences.iter().find(|s| Some(s.line) != analysis.headline()) {
                     findings.push(rule.finding(first.line, first.start, first.end, p));
                 }
             }
@@ -94,8 +98,9 @@ impl Filler {
             rule.scan(analysis, context, None, &mut findings);
         }
         if let Some(rule) = &self.mt_capitals {
+            let headline = analysis.headline();
             for sentence in &analysis.sentences {
-                if Some(sentence.line) == analysis.title_line {
+                if Some(sentence.line) == headline {
                     continue;
                 }
                 for (start, end) in capitalised_function_words(
@@ -115,8 +120,8 @@ impl Filler {
                 for (offset, _) in text.match_indices([',', '.']) {
                     let before = &text[..offset];
                     let after = text[offset + 1..].chars().next();
-                    let spaced =
-                        before.ends_with(' ') && before.trim_end().chars().next_back().is_some_and(char::is_alphanumeric);
+                    let spaced = before.ends_with(' ')
+                        && before.trim_end().chars().next_back().is_some_and(char::is_alphanumeric);
                     if spaced && after.is_none_or(char::is_whitespace) {
                         let start = line.start + before.trim_end().len();
                         findings.push(rule.finding(index, start, line.start + offset + 1, rule.weight));
@@ -134,7 +139,8 @@ impl Filler {
         const HEDGES: &[&str] =
             &["may", "might", "could", "likely", "possibly", "potentially", "perhaps", "can", "would", "should"];
         const FIRST_PERSON: &[&str] = &["i", "we", "our", "us", "my", "me"];
-        let sentences: Vec<_> = analysis.sentences.iter().filter(|s| Some(s.line) != analysis.title_line).collect();
+        let headline = analysis.headline();
+        let sentences: Vec<_> = analysis.sentences.iter().filter(|s| Some(s.line) != headline).collect();
         let count = sentences.len().max(1) as f32;
         let lengths: Vec<f32> = sentences.iter().map(|s| s.words as f32).collect();
         let mean_length = lengths.iter().sum::<f32>() / count;

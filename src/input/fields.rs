@@ -16,7 +16,7 @@ pub fn record_from_fields(
         Some(Value::Null) | None => return Err(format!("no {:?} field (set --text-field)", options.text_field)),
         Some(other) => return Err(format!("field {:?} is {}, not a string", options.text_field, kind(other))),
     };
-    let id = fields.get(&options.id_field).and_then(scalar).unwrap_or(fallback_id);
+    let id = fields.get(&options.id_field).and_then(scalar).filter(|id| !id.is_empty()).unwrap_or(fallback_id);
     let title = fields.get(&options.title_field).and_then(scalar).filter(|t| !t.trim().is_empty());
     let source = match &options.source_field {
         Some(name) => fields.get(name).and_then(scalar),

@@ -37,7 +37,9 @@ pub fn read(
             }
         }
         number += 1;
-        let line = row.position().map_or(line, |p| p.line());
+        // The csv crate counts only '\n' as a line break; a file of '\r' line ends still has
+        // one record a line, so a record is never on a line before its own number.
+        let line = row.position().map_or(line, |p| p.line()).max(number + 1);
         let mut fields = Map::new();
         for (index, cell) in row.iter().enumerate() {
             let name = headers.get(index).cloned().unwrap_or_else(|| format!("column{}", index + 1));

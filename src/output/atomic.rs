@@ -20,6 +20,17 @@ impl Output {
         match path {
             None => Ok(Self::stdout()),
             Some(p) if p.as_os_str() == "-" => Ok(Self::stdout()),
+            // A device or pipe (/dev/null, a FIFO) is written in place: renaming over it would
+            // replace it with a regular file.
+            Some(target) if std::fs::metadata(target).is_ok_and(|m| !m.is_file() && !m.is_dir()) => {
+                let file =
+                    std::fs::OpenOptions::new().write(true).open(target).map_err(|e| Error::output(target, e))?;
+                Ok(Output {
+                    writer: Some(BufWriter::with_capacity(1 << 20, Box::new(file))),
+                    temporary: None,
+                    target: target.to_path_buf(),
+                })
+            }
             Some(target) => {
                 let file_name =
                     target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "output".into());

@@ -48,7 +48,7 @@ impl ReportRow {
                 .unwrap_or_default(),
         };
         let s = assessment.scores;
-        let decimals = |v: f32| format!("{:.3}", if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.0 });
+        let decimals = |v: f32| format!("{:.3}", if v.is_finite() { v.clamp(0.0, 1.0) + 0.0 } else { 0.0 });
         ReportRow([
             id.to_string(),
             source.to_string(),

@@ -127,8 +127,8 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             let held_out: Vec<Record> =
                 set.records.iter().filter(|r| fold_of(&r.id, options.folds) == fold).cloned().collect();
             let report: LineReport = labelled::evaluate_lines(&scorer, &set.path, &held_out, 0);
-            add(&mut result.by_lines, &report.by_lines);
-            add(&mut result.by_chars, &report.by_chars);
+            result.by_lines.merge(&report.by_lines);
+            result.by_chars.merge(&report.by_chars);
             if report.pages_with_gold > 0 {
                 let k = report.pages_with_gold as f64;
                 result.pages_with_gold += report.pages_with_gold;
@@ -147,13 +147,6 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
         }
     }
     Ok(results)
-}
-
-fn add(total: &mut Confusion, part: &Confusion) {
-    total.true_positive += part.true_positive;
-    total.false_positive += part.false_positive;
-    total.false_negative += part.false_negative;
-    total.true_negative += part.true_negative;
 }
 
 impl CrossValidated {

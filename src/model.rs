@@ -23,6 +23,18 @@ pub enum Category {
 }
 
 impl Category {
+    /// The category of a score column named in an evaluation file (`paywall` … `repetition`).
+    pub fn of_score_column(name: &str) -> Option<Self> {
+        match name {
+            "paywall" => Some(Category::Paywall),
+            "widget" => Some(Category::Widget),
+            "filler" => Some(Category::Filler),
+            "framing" => Some(Category::Framing),
+            "repetition" => Some(Category::Repetition),
+            _ => None,
+        }
+    }
+
     /// The lowercase name used in CSV evidence, `explain` and the model files.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -121,19 +121,8 @@ pub fn run(scorer: &Scorer, path: &Path) -> Result<ExpectationReport> {
     Ok(ExpectationReport { file: path.display().to_string(), checks })
 }
 
-fn parse_category(name: &str) -> Option<Category> {
-    match name {
-        "paywall" => Some(Category::Paywall),
-        "widget" => Some(Category::Widget),
-        "filler" => Some(Category::Filler),
-        "framing" => Some(Category::Framing),
-        "repetition" => Some(Category::Repetition),
-        _ => None,
-    }
-}
-
 fn check_doc(row: &Row, assessment: &Assessment) -> Result<Check> {
-    let category = parse_category(&row.category)
+    let category = Category::of_score_column(&row.category)
         .ok_or_else(|| Error::Usage(format!("line {}: unknown category {:?}", row.line, row.category)))?;
     let score = assessment.scores.get(category).unwrap_or(0.0);
     let expected = row.value == "yes";

@@ -137,12 +137,8 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
     let mut sums = [0.0; 4];
     let mut with_gold = 0;
     for (_, lines, chars, shingle) in &pages {
-        for (total, part) in [(&mut by_lines, lines), (&mut by_chars, chars)] {
-            total.true_positive += part.true_positive;
-            total.false_positive += part.false_positive;
-            total.false_negative += part.false_negative;
-            total.true_negative += part.true_negative;
-        }
+        by_lines.merge(lines);
+        by_chars.merge(chars);
         if let Some((p, r, f, u)) = shingle {
             with_gold += 1;
             sums[0] += p;
@@ -202,18 +198,6 @@ pub struct SignalReport {
     pub signals: BTreeMap<String, Vec<SignalFigures>>,
 }
 
-/// The score columns a `labels.<name>` can refer to.
-fn category_named(name: &str) -> Option<Category> {
-    match name {
-        "paywall" => Some(Category::Paywall),
-        "widget" => Some(Category::Widget),
-        "filler" => Some(Category::Filler),
-        "framing" => Some(Category::Framing),
-        "repetition" => Some(Category::Repetition),
-        _ => None,
-    }
-}
-
 /// The group of a record for per-group figures: for pairs (`pair_id`), the generator of the
 /// pair's machine half, so each generator's texts are compared with their own human halves.
 fn groups(records: &[Record]) -> Vec<Option<String>> {
@@ -252,7 +236,7 @@ pub fn evaluate_signals(scorer: &Scorer, path: &Path, records: &[Record]) -> Res
     }
     let mut signals = BTreeMap::new();
     for name in names {
-        let category = category_named(&name)
+        let category = Category::of_score_column(&name)
             .ok_or_else(|| Error::Usage(format!("{}: labels.{name} names no score column", path.display())))?;
         let mut all = Vec::new();
         let mut by_group: BTreeMap<String, Vec<(f64, bool)>> = BTreeMap::new();

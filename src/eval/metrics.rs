@@ -23,6 +23,14 @@ impl Confusion {
         }
     }
 
+    /// Adds another set of counts to these.
+    pub fn merge(&mut self, other: &Confusion) {
+        self.true_positive += other.true_positive;
+        self.false_positive += other.false_positive;
+        self.false_negative += other.false_negative;
+        self.true_negative += other.true_negative;
+    }
+
     pub fn precision(&self) -> f64 {
         ratio(self.true_positive, self.true_positive + self.false_positive)
     }

@@ -152,7 +152,8 @@ fn end_to_end(c: &mut Criterion, corpus: &Corpus) {
                     &files,
                     &options,
                     threads,
-                    |record| scorer.assess(&record.text).verdict,
+                    &mut residue::corpus::TemplateLines::default(),
+                    |record, template| scorer.assess_in(&record.text, Some(template.of_source(&record.source))).verdict,
                     |verdict| {
                         kept += u64::from(verdict == residue::Verdict::Keep);
                         Ok(())

@@ -78,11 +78,24 @@ pub struct ScoreArgs {
     /// Start the CSV with a UTF-8 byte-order mark, so that Excel shows non-ASCII text right.
     #[arg(long)]
     pub bom: bool,
+    /// Also write one row per source here: records, mean scores, verdict shares, rewrites, top evidence.
+    #[arg(long, value_name = "FILE")]
+    pub sources: Option<PathBuf>,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
     /// The input format, instead of taking it from the extension.
     #[arg(long, alias = "input-format", value_enum)]
     pub format: Option<Format>,
     #[command(flatten)]
     pub common: Common,
+}
+
+/// The passes across the records of one run.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct CorpusArgs {
+    /// Score each record on its own: no template lines of its source (WG008), no `rewrite_of`.
+    #[arg(long)]
+    pub no_corpus: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -141,6 +154,11 @@ pub struct CleanArgs {
     /// Add the scores and verdict to each record as a `residue` object.
     #[arg(long)]
     pub annotate: bool,
+    /// Leave out records that copy or rewrite an earlier record of the run; their count goes to stderr.
+    #[arg(long, conflicts_with = "no_corpus")]
+    pub skip_rewrites: bool,
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
     /// The input format, instead of taking it from the extension.
     #[arg(long, alias = "input-format", value_enum)]
     pub format: Option<Format>,

@@ -2,17 +2,19 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
+use residue::corpus::sources::{RecordScores, SOURCES_HEADER, SourceReport};
+use residue::corpus::{NamedRewriteIndex, RewriteSignature, TemplateLines};
 use residue::detect::Finding;
 use residue::error::{Error, Result};
 use residue::input::{self, InputFile, InputOptions};
 use residue::model::{LineLabel, Model};
-use residue::output::{CsvReport, Output, ReportRow};
+use residue::output::{CsvReport, EVIDENCE_ITEMS, Output, ReportRow, spreadsheet_safe};
 use residue::pipeline::{self, RunStats};
-use residue::score::{Assessment, Scorer, Verdict};
+use residue::score::{Assessment, Scorer, Standing, Verdict};
 
 use crate::cli::{
-    CleanArgs, Command, Common, DropKind, EvalArgs, ExplainArgs, ExplainFormat, FitArgs, RulesArgs, ScoreArgs,
-    VerdictArg,
+    CleanArgs, Command, Common, CorpusArgs, DropKind, EvalArgs, ExplainArgs, ExplainFormat, FitArgs, RulesArgs,
+    ScoreArgs, VerdictArg,
 };
 
 /// How a command ended, short of a fatal error.
@@ -90,6 +92,17 @@ fn expand(inputs: &[std::path::PathBuf], options: &InputOptions, output: Option<
     (files, errors.len() as u64)
 }
 
+/// One record's row, scored in parallel, with what the in-order corpus pass still needs.
+struct ScoredRecord {
+    id: String,
+    source: String,
+    row: ReportRow,
+    standing: Standing,
+    signature: Option<RewriteSignature>,
+    /// The scores and evidence items, when a per-source report is being written.
+    for_sources: Option<(RecordScores, Vec<String>)>,
+}
+
 fn score(args: ScoreArgs) -> Result<Outcome> {
     let scorer = Scorer::new(load_model(args.common.model.as_deref())?)?;
     let options = args.common.input_options(args.format);
@@ -97,6 +110,11 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
     let (files, missing) = expand(&args.inputs, &options, args.output.as_deref());
     let mut output = Output::create(args.output.as_deref())?;
     let target = output.target().to_path_buf();
+    let mut sources_output = args.sources.as_deref().map(|path| Output::create(Some(path))).transpose()?;
+    let mut template = template_table(&scorer, args.corpus);
+    let mut rewrites = (!args.corpus.no_corpus).then(NamedRewriteIndex::new);
+    let mut sources = sources_output.as_ref().map(|_| SourceReport::new());
+    let (with_signatures, with_sources) = (rewrites.is_some(), sources.is_some());
     let bar = progress(&args.common);
     let stats = {
         let mut csv = CsvReport::new(output.writer(), args.bom).map_err(|e| Error::output(&target, e))?;
@@ -104,24 +122,87 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
             &files,
             &options,
             threads,
-            |record| {
-                let assessment = scorer.assess(&record.text);
-                ReportRow::new(&record.id, &record.source, record.title.as_deref(), &assessment, None)
+            &mut template,
+            |record, template| {
+                let template = template.as_ref().map(|t| t.of_source(&record.source));
+                let assessment = scorer.assess_in(&record.text, template);
+                let row = ReportRow::new(&record.id, &record.source, record.title.as_deref(), &assessment, None);
+                ScoredRecord {
+                    row,
+                    standing: assessment.standing(),
+                    signature: with_signatures.then(|| RewriteSignature::of(&record.text)),
+                    for_sources: with_sources
+                        .then(|| (record_scores(&assessment), assessment.evidence(EVIDENCE_ITEMS))),
+                    id: record.id,
+                    source: record.source,
+                }
             },
-            |row| {
+            |mut scored| {
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                csv.write(&row).map_err(|e| Error::output(&target, e))
+                let mut rewrite = false;
+                if let (Some(index), Some(signature)) = (rewrites.as_mut(), scored.signature.take())
+                    && let Some((of, similarity)) = index.check_and_insert(&scored.id, signature)
+                {
+                    scored.standing = scorer.after_rewrite(scored.standing, similarity);
+                    scored.row.set_rewrite(of, similarity, &scored.standing);
+                    rewrite = true;
+                }
+                if let (Some(sources), Some((mut scores, evidence))) = (sources.as_mut(), scored.for_sources) {
+                    scores.credibility = scored.standing.credibility;
+                    let s = &scored.standing;
+                    sources.add(&scored.source, s.words, scores, s.verdict, rewrite, &evidence);
+                }
+                csv.write(&scored.row).map_err(|e| Error::output(&target, e))
             },
             report_error,
         )?;
         csv.flush().map_err(|e| Error::output(&target, e))?;
         stats
     };
-    output.commit()?;
+    if let (Some(mut sources_output), Some(sources)) = (sources_output.take(), sources) {
+        let sources_target = sources_output.target().to_path_buf();
+        write_sources(sources_output.writer(), &sources, args.bom).map_err(|e| Error::output(&sources_target, e))?;
+        output.commit()?;
+        sources_output.commit()?;
+    } else {
+        output.commit()?;
+    }
     finish(bar, &stats);
     Ok(Outcome { failures: stats.failures + missing, failed_checks: 0 })
+}
+
+/// The template-line table of a run, unless `--no-corpus`.
+fn template_table(scorer: &Scorer, corpus: CorpusArgs) -> Option<TemplateLines> {
+    let weights = &scorer.model().weights.corpus;
+    (!corpus.no_corpus).then(|| TemplateLines::new(weights.template_min_records, weights.template_max_entries))
+}
+
+fn record_scores(assessment: &Assessment) -> RecordScores {
+    let s = assessment.scores;
+    RecordScores {
+        paywall: s.paywall,
+        widget: s.widget,
+        filler: s.filler,
+        framing: s.framing,
+        repetition: s.repetition,
+        boilerplate_share: assessment.boilerplate_share,
+        credibility: assessment.credibility,
+    }
+}
+
+/// The per-source CSV, every cell spreadsheet-safe.
+fn write_sources(writer: &mut dyn Write, sources: &SourceReport, bom: bool) -> std::io::Result<()> {
+    if bom {
+        writer.write_all("\u{feff}".as_bytes())?;
+    }
+    let mut csv = csv::WriterBuilder::new().has_headers(false).from_writer(writer);
+    csv.write_record(SOURCES_HEADER)?;
+    for row in sources.rows() {
+        csv.write_record(row.iter().map(|cell| spreadsheet_safe(cell).into_owned()))?;
+    }
+    csv.flush()
 }
 
 fn finish(bar: Option<indicatif::ProgressBar>, stats: &RunStats) {
@@ -152,25 +233,39 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
     let mut output = Output::create(args.output.as_deref())?;
     let target = output.target().to_path_buf();
     let bar = progress(&args.common);
-    let mut skipped = 0u64;
+    let mut template = template_table(&scorer, args.corpus);
+    let mut rewrites = args.skip_rewrites.then(NamedRewriteIndex::new);
+    let (mut skipped, mut skipped_rewrites) = (0u64, 0u64);
     let stats = {
         let writer = output.writer();
         let stats = pipeline::run(
             &files,
             &options,
             threads,
-            |record| {
-                let assessment = scorer.assess(&record.text);
-                if skip.contains(&assessment.verdict) {
-                    return None;
-                }
-                Some(cleaned_record(&record, &assessment, &drop_labels, &options.text_field, args.annotate))
+            &mut template,
+            |record, template| {
+                let template = template.as_ref().map(|t| t.of_source(&record.source));
+                let assessment = scorer.assess_in(&record.text, template);
+                let signature = args.skip_rewrites.then(|| RewriteSignature::of(&record.text));
+                let line = (!skip.contains(&assessment.verdict))
+                    .then(|| cleaned_record(&record, &assessment, &drop_labels, &options.text_field, args.annotate));
+                (record.id, signature, line)
             },
-            |line| {
+            |(id, signature, line)| {
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
+                // Every record enters the index, skipped or not: a rewrite of a dropped
+                // record is still a rewrite.
+                let rewrite = match (rewrites.as_mut(), signature) {
+                    (Some(index), Some(signature)) => index.check_and_insert(&id, signature).is_some(),
+                    _ => false,
+                };
                 match line {
+                    Some(_) if rewrite => {
+                        skipped_rewrites += 1;
+                        Ok(())
+                    }
                     Some(line) => writer.write_all(line.as_bytes()).map_err(|e| Error::output(&target, e)),
                     None => {
                         skipped += 1;
@@ -188,6 +283,9 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
     if !skip.is_empty() {
         let names: Vec<&str> = skip.iter().map(|v| v.as_str()).collect();
         eprintln!("residue: left out {skipped} records with verdict {}", names.join(" or "));
+    }
+    if args.skip_rewrites {
+        eprintln!("residue: left out {skipped_rewrites} records that rewrite an earlier record");
     }
     Ok(Outcome { failures: stats.failures + missing, failed_checks: 0 })
 }

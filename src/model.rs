@@ -109,6 +109,27 @@ pub struct Weights {
     pub repetition: RepetitionWeights,
     pub credibility: CredibilityWeights,
     pub verdict: VerdictCutoffs,
+    #[serde(default)]
+    pub corpus: CorpusWeights,
+}
+
+/// `[corpus]`: the passes across the records of one run.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorpusWeights {
+    /// A line held by this many records of one source is a template line (rule WG008).
+    pub template_min_records: u32,
+    /// Line keys the template table holds before it sheds its rarest.
+    pub template_max_entries: usize,
+}
+
+impl Default for CorpusWeights {
+    fn default() -> Self {
+        CorpusWeights {
+            template_min_records: crate::corpus::template::DEFAULT_MIN_RECORDS,
+            template_max_entries: crate::corpus::template::DEFAULT_MAX_ENTRIES,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

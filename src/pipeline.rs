@@ -27,20 +27,45 @@ pub struct RunStats {
     pub bytes: u64,
 }
 
-/// Reads `files`, applies `process` to every record in parallel, and hands the results to
-/// `emit` in input order. Read errors go to `report` in the same order. Stops at the first
-/// error `emit` returns, or when interrupted.
-pub fn run<T, P, E, R>(
+/// Work on a whole batch before its records are processed: a corpus pass counts here, in
+/// input order, what each record of the batch (and of later batches) then reads. Batches are
+/// cut by record count and bytes alone, so the result is the same for any thread count.
+pub trait Survey: Sync + Send {
+    /// Called once per batch with its readable records, in input order, inside the thread
+    /// pool (so it may use rayon).
+    fn survey(&mut self, records: &[&Record]);
+}
+
+/// No corpus pass.
+impl Survey for () {
+    fn survey(&mut self, _: &[&Record]) {}
+}
+
+/// A corpus pass that may be switched off.
+impl<S: Survey> Survey for Option<S> {
+    fn survey(&mut self, records: &[&Record]) {
+        if let Some(inner) = self {
+            inner.survey(records);
+        }
+    }
+}
+
+/// Reads `files`, lets `corpus` survey each batch, applies `process` to every record in
+/// parallel, and hands the results to `emit` in input order. Read errors go to `report` in
+/// the same order. Stops at the first error `emit` returns, or when interrupted.
+pub fn run<T, C, P, E, R>(
     files: &[InputFile],
     options: &InputOptions,
     threads: usize,
+    corpus: &mut C,
     process: P,
     mut emit: E,
     mut report: R,
 ) -> Result<RunStats>
 where
     T: Send,
-    P: Fn(Record) -> T + Sync + Send,
+    C: Survey,
+    P: Fn(Record, &C) -> T + Sync + Send,
     E: FnMut(T) -> Result<()>,
     R: FnMut(&Error),
 {
@@ -88,8 +113,12 @@ where
             outcome = Err(Error::Interrupted);
             break;
         }
-        let processed: Vec<std::result::Result<T, Error>> =
-            pool.install(|| batch.into_par_iter().map(|item| item.map(&process)).collect());
+        let processed: Vec<std::result::Result<T, Error>> = pool.install(|| {
+            let readable: Vec<&Record> = batch.iter().filter_map(|item| item.as_ref().ok()).collect();
+            corpus.survey(&readable);
+            let corpus = &*corpus;
+            batch.into_par_iter().map(|item| item.map(|record| process(record, corpus))).collect()
+        });
         for item in processed {
             match item {
                 Ok(value) => {

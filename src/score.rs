@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use crate::analysis::Analysis;
+use crate::corpus::SourceTemplate;
 use crate::detect::{self, Context, Detector, Finding, LexiconRule, RuleRef, saturate};
 use crate::error::Result;
 use crate::label::{Labeller, Labels};
@@ -83,7 +84,25 @@ pub struct Assessment<'a> {
     pub verdict: Verdict,
 }
 
+/// What a verdict is made of, kept once the text is gone (for the corpus passes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    pub words: usize,
+    pub boilerplate_share: f32,
+    pub credibility: f32,
+    pub verdict: Verdict,
+}
+
 impl Assessment<'_> {
+    pub fn standing(&self) -> Standing {
+        Standing {
+            words: self.analysis.words,
+            boilerplate_share: self.boilerplate_share,
+            credibility: self.credibility,
+            verdict: self.verdict,
+        }
+    }
+
     /// The strongest findings as `category:phrase`, strongest first, without repeats. Left
     /// out: attribution (it raises credibility), weak findings, and line findings on lines
     /// that did not take their label (a phrase the labeller judged to be prose).
@@ -152,6 +171,7 @@ pub struct Scorer {
     filler_probe: detect::filler::Filler,
     line_model: Option<LineModel>,
     line_classifier: Option<RuleRef>,
+    template_line: Option<RuleRef>,
     all_stopwords: HashSet<String>,
     detectors: Vec<Box<dyn Detector>>,
     labeller: Labeller,
@@ -167,6 +187,7 @@ impl Scorer {
             filler_probe: detect::filler::Filler::new(&model)?,
             line_model: model.line_model.clone(),
             line_classifier: RuleRef::resolve(&model, "WG007", Category::Widget)?,
+            template_line: RuleRef::resolve(&model, "WG008", Category::Widget)?,
             all_stopwords: model.stopwords.values().flatten().cloned().collect(),
             detectors: detect::registry(&model)?,
             labeller: Labeller::new(&model)?,
@@ -194,10 +215,18 @@ impl Scorer {
         &self.model
     }
 
-    /// Scores one article's text.
+    /// Scores one article's text on its own.
     pub fn assess<'a>(&self, text: &'a str) -> Assessment<'a> {
+        self.assess_in(text, None)
+    }
+
+    /// Scores one article's text, reading its source's template lines from the run (rule WG008).
+    pub fn assess_in<'a>(&self, text: &'a str, template: Option<SourceTemplate>) -> Assessment<'a> {
         let analysis = Analysis::new(text, self.analysis_limit);
         let (context, mut findings, mut scores) = self.rule_findings(&analysis);
+        if let (Some(template), Some(rule)) = (template, &self.template_line) {
+            template_findings(&analysis, template, rule, &mut findings);
+        }
         let mut labels = self.labeller.label(&analysis, &mut findings);
         if let (Some(model), Some(rule)) = (&self.line_model, &self.line_classifier) {
             let evidence = self.rule_evidence(&analysis, &findings);
@@ -256,7 +285,7 @@ impl Scorer {
 
         let boilerplate_share = boilerplate_share(&analysis, &labels.labels);
         let credibility = self.credibility(&analysis, &scores, boilerplate_share, &findings, &context);
-        let verdict = self.verdict(&analysis, credibility, boilerplate_share);
+        let verdict = self.verdict(analysis.words, credibility, boilerplate_share);
         Assessment { analysis, context, findings, labels, scores, boilerplate_share, credibility, verdict }
     }
 
@@ -389,9 +418,18 @@ impl Scorer {
         value.clamp(0.0, 1.0)
     }
 
-    fn verdict(&self, analysis: &Analysis, credibility: f32, boilerplate: f32) -> Verdict {
+    /// The standing of a record once the run shows that it rewrites or copies another record
+    /// with this similarity: credibility falls by `[credibility] rewrite` per unit.
+    pub fn after_rewrite(&self, standing: Standing, similarity: f32) -> Standing {
+        let w = &self.model.weights.credibility;
+        let credibility = (standing.credibility - w.rewrite * similarity.clamp(0.0, 1.0)).clamp(0.0, 1.0);
+        let verdict = self.verdict(standing.words, credibility, standing.boilerplate_share);
+        Standing { credibility, verdict, ..standing }
+    }
+
+    fn verdict(&self, words: usize, credibility: f32, boilerplate: f32) -> Verdict {
         let v = &self.model.weights.verdict;
-        if analysis.words < v.min_words || boilerplate >= v.drop_boilerplate_share || credibility < v.drop_below {
+        if words < v.min_words || boilerplate >= v.drop_boilerplate_share || credibility < v.drop_below {
             Verdict::Drop
         } else if credibility < v.keep_at {
             Verdict::Review
@@ -403,6 +441,15 @@ impl Scorer {
     /// Rule references that the scorer itself (not a detector) relies on, for `rules`.
     pub fn rules(&self) -> &[crate::model::Rule] {
         &self.model.rules
+    }
+}
+
+/// A WG008 finding on every line that its source's template holds.
+fn template_findings(analysis: &Analysis, template: SourceTemplate, rule: &RuleRef, findings: &mut Vec<Finding>) {
+    for (index, line) in analysis.lines.iter().enumerate() {
+        if !line.is_blank() && template.template_count(analysis.line_text(index)).is_some() {
+            findings.push(rule.finding(index, line.start, line.end, rule.weight));
+        }
     }
 }
 

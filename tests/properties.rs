@@ -548,7 +548,8 @@ proptest! {
             &inputs,
             &options,
             threads,
-            |record: Record| (record.id, record.origin.path, record.origin.line),
+            &mut (),
+            |record: Record, _: &()| (record.id, record.origin.path, record.origin.line),
             |row| {
                 rows.push(row);
                 Ok(())
@@ -640,8 +641,9 @@ fn score_csv(inputs: &[PathBuf], threads: usize) -> Vec<u8> {
         &files,
         &options,
         threads,
-        |record| {
-            let a = scorer().assess(&record.text);
+        &mut residue::corpus::TemplateLines::default(),
+        |record, template| {
+            let a = scorer().assess_in(&record.text, Some(template.of_source(&record.source)));
             ReportRow::new(&record.id, &record.source, record.title.as_deref(), &a, None)
         },
         |row| {

@@ -1,4 +1,5 @@
-//! Cross-document passes: rewrites and duplicates of other records in the same run.
+//! Cross-document passes: rewrites and duplicates of other records in the same run, and
+//! lines that recur across one source's records (template lines).
 //!
 //! `rewrite_of` and `rewrite_similarity` come from two steps. [`RewriteSignature::of`]
 //! condenses a record into 200 bytes and is pure, so the pipeline computes signatures in
@@ -13,6 +14,9 @@
 //!   same event one or two).
 //! - `buckets`: the LSH bucket map of one band.
 //! - `rewrite`: the signature and the index.
+//! - `named`: the index keyed by record ids, as `score` uses it.
+//! - `sources`: the per-source review (`score --sources`).
+//! - `template`: line hashes counted per source, for template lines (rule WG008).
 //!
 //! Cost per record: one signature (about 25 µs of CPU for a 300-word article); a bounded
 //! amount of index work (20 bucket probes, at most 3 records read from each bucket, at most
@@ -21,11 +25,16 @@
 
 mod buckets;
 mod minhash;
+mod named;
 mod rewrite;
 mod sketch;
+pub mod sources;
+pub mod template;
 mod tokens;
 
+pub use named::NamedRewriteIndex;
 pub use rewrite::{RewriteIndex, RewriteSignature};
+pub use template::{SourceTemplate, TemplateLines, record_keys};
 
 #[cfg(test)]
 mod rewrite_tests;

@@ -48,7 +48,6 @@ impl ReportRow {
                 .unwrap_or_default(),
         };
         let s = assessment.scores;
-        let decimals = |v: f32| format!("{:.3}", if v.is_finite() { v.clamp(0.0, 1.0) + 0.0 } else { 0.0 });
         ReportRow([
             id.to_string(),
             source.to_string(),
@@ -67,6 +66,21 @@ impl ReportRow {
             assessment.evidence(EVIDENCE_ITEMS).join(" | "),
         ])
     }
+}
+
+impl ReportRow {
+    /// Fills `rewrite_of` and `rewrite_similarity`, with the credibility and verdict that follow.
+    pub fn set_rewrite(&mut self, of: &str, similarity: f32, standing: &crate::score::Standing) {
+        self.0[10] = of.to_string();
+        self.0[11] = decimals(similarity);
+        self.0[12] = decimals(standing.credibility);
+        self.0[13] = standing.verdict.as_str().to_string();
+    }
+}
+
+/// A score with 3 decimals, clamped to 0..1 (`+ 0.0` turns -0.0 into 0.0); not finite: 0.
+fn decimals(value: f32) -> String {
+    format!("{:.3}", if value.is_finite() { value.clamp(0.0, 1.0) + 0.0 } else { 0.0 })
 }
 
 /// Writes rows as CSV.

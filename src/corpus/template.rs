@@ -1,0 +1,217 @@
+//! Template lines per source: a line that recurs in many records of one source is page
+//! template (a site's footer, its "Related" heading, its newsletter box), whatever its words.
+//!
+//! Lines are compared by a 64-bit hash of their normalised form (lowercased, digits folded to
+//! `0`, runs of spaces to one), so "Updated 12:30" and "Updated 09:05" are the same line, and
+//! each key also hashes the source, so one site's template never marks another's prose.
+//! The table keeps hashes and counts, never lines, and has a fixed capacity: when it is full,
+//! every count drops by one and the keys left at zero go (lossy counting), so lines that
+//! recur keep their place and one-off lines make room.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use super::tokens::finish;
+
+/// How often a line must recur, counted in records of its source, to be template.
+pub const DEFAULT_MIN_RECORDS: u32 = 4;
+/// Keys the table holds before it sheds its rarest: about 20 bytes each, so 48 MiB at most.
+pub const DEFAULT_MAX_ENTRIES: usize = 1 << 21;
+
+/// The key of a source, to be combined with each of its lines' hashes.
+pub fn source_key(source: &str) -> u64 {
+    finish(source.bytes().fold(0x9e37_79b9_7f4a_7c15, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)))
+}
+
+/// The key of one line of a source, or `None` for a line with no letter or digit (blank
+/// lines and rules of dashes recur everywhere and say nothing).
+pub fn line_key(source: u64, line: &str) -> Option<u64> {
+    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut add = |byte: u8| state = (state ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    let mut pending_space = false;
+    let mut seen_word = false;
+    for c in line.trim().chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space {
+            add(b' ');
+            pending_space = false;
+        }
+        if c.is_numeric() {
+            seen_word = true;
+            add(b'0');
+        } else if c.is_ascii() {
+            seen_word |= c.is_ascii_alphabetic();
+            add(c.to_ascii_lowercase() as u8);
+        } else {
+            seen_word |= c.is_alphabetic();
+            let mut buffer = [0u8; 4];
+            for lower in c.to_lowercase() {
+                lower.encode_utf8(&mut buffer).bytes().for_each(&mut add);
+            }
+        }
+    }
+    seen_word.then(|| finish(state ^ source.rotate_left(17)))
+}
+
+/// The distinct line keys of one record, sorted: what the table counts once per record.
+pub fn record_keys(source: &str, text: &str) -> Vec<u64> {
+    let source = source_key(source);
+    let mut keys: Vec<u64> = text.split('\n').filter_map(|line| line_key(source, line)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    keys
+}
+
+/// Counts, per line key, the records that contain the line.
+#[derive(Debug, Clone)]
+pub struct TemplateLines {
+    counts: HashMap<u64, u32, BuildHasherDefault<KeyHasher>>,
+    min_records: u32,
+    max_entries: usize,
+}
+
+impl Default for TemplateLines {
+    fn default() -> Self {
+        TemplateLines::new(DEFAULT_MIN_RECORDS, DEFAULT_MAX_ENTRIES)
+    }
+}
+
+impl TemplateLines {
+    /// A table that calls a line template once `min_records` records of its source hold it.
+    pub fn new(min_records: u32, max_entries: usize) -> Self {
+        TemplateLines { counts: HashMap::default(), min_records: min_records.max(2), max_entries: max_entries.max(16) }
+    }
+
+    /// Counts one record's distinct line keys (from [`record_keys`]).
+    pub fn add(&mut self, keys: &[u64]) {
+        for &key in keys {
+            *self.counts.entry(key).or_insert(0) += 1;
+        }
+        while self.counts.len() > self.max_entries {
+            self.counts.retain(|_, count| {
+                *count -= 1;
+                *count > 0
+            });
+        }
+    }
+
+    /// Records of its source that hold this line, as far as the table knows.
+    pub fn records_with(&self, key: u64) -> u32 {
+        self.counts.get(&key).copied().unwrap_or(0)
+    }
+
+    /// The lines of one source, for looking up a record's lines.
+    pub fn of_source(&self, source: &str) -> SourceTemplate<'_> {
+        SourceTemplate { table: self, source: source_key(source) }
+    }
+
+    pub fn min_records(&self) -> u32 {
+        self.min_records
+    }
+
+    /// Keys held.
+    pub fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.is_empty()
+    }
+}
+
+/// Counts each record of a batch, in input order; the batch's records then see each other.
+impl crate::pipeline::Survey for TemplateLines {
+    fn survey(&mut self, records: &[&crate::Record]) {
+        use rayon::prelude::*;
+        let keys: Vec<Vec<u64>> = records.par_iter().map(|r| record_keys(&r.source, &r.text)).collect();
+        for keys in &keys {
+            self.add(keys);
+        }
+    }
+}
+
+/// The table seen from one source.
+#[derive(Debug, Clone, Copy)]
+pub struct SourceTemplate<'a> {
+    table: &'a TemplateLines,
+    source: u64,
+}
+
+impl SourceTemplate<'_> {
+    /// Records of this source that hold `line`, if it is a template line.
+    pub fn template_count(&self, line: &str) -> Option<u32> {
+        let count = self.table.records_with(line_key(self.source, line)?);
+        (count >= self.table.min_records).then_some(count)
+    }
+}
+
+/// The keys are finished hashes already: hashing them again would only cost time.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalised_lines_share_a_key_within_a_source_only() {
+        let site = source_key("example.com");
+        let other = source_key("other.org");
+        assert_eq!(line_key(site, "Updated 12:30  GMT "), line_key(site, "updated 09:05 gmt"));
+        assert_ne!(line_key(site, "Read more"), line_key(other, "Read more"));
+        assert_ne!(line_key(site, "Read more"), line_key(site, "Read less"));
+        assert_eq!(line_key(site, "  ---  "), None);
+        assert_eq!(line_key(site, ""), None);
+        assert!(line_key(site, "Über uns").is_some());
+    }
+
+    #[test]
+    fn a_line_is_template_once_enough_records_of_its_source_hold_it() {
+        let mut table = TemplateLines::new(3, 1000);
+        let record = "Headline one\nSubscribe to our newsletter\nBody text of one.";
+        for i in 0..3 {
+            let text = record.replace("one", &format!("number {}", ["a", "b", "c"][i]));
+            table.add(&record_keys("site", &text));
+            let seen = table.of_source("site").template_count("Subscribe to our newsletter");
+            assert_eq!(seen, if i < 2 { None } else { Some(3) });
+        }
+        assert_eq!(table.of_source("site").template_count("Body text of number a."), None);
+        assert_eq!(table.of_source("elsewhere").template_count("Subscribe to our newsletter"), None);
+    }
+
+    #[test]
+    fn a_line_repeated_inside_one_record_counts_once() {
+        let mut table = TemplateLines::new(2, 1000);
+        table.add(&record_keys("s", "Share\nShare\nShare"));
+        assert_eq!(table.of_source("s").template_count("Share"), None);
+    }
+
+    #[test]
+    fn a_full_table_sheds_one_off_lines_and_keeps_recurring_ones() {
+        let mut table = TemplateLines::new(3, 64);
+        for i in 0..200 {
+            table.add(&record_keys("s", &format!("Footer of the site\nunique line {}", "x".repeat(i % 97 + 1))));
+        }
+        assert!(table.len() <= 64);
+        assert!(table.of_source("s").template_count("Footer of the site").is_some());
+    }
+}

@@ -7,7 +7,7 @@ use residue::corpus::{NamedRewriteIndex, RewriteSignature, TemplateLines};
 use residue::detect::Finding;
 use residue::error::{Error, Result};
 use residue::input::{self, InputFile, InputOptions};
-use residue::model::{LineLabel, Model};
+use residue::model::{Category, LineLabel, Model};
 use residue::output::{CsvReport, EVIDENCE_ITEMS, Output, ReportRow, spreadsheet_safe};
 use residue::pipeline::{self, RunStats};
 use residue::score::{Assessment, Scorer, Standing, Verdict};
@@ -356,7 +356,9 @@ fn explain(args: ExplainArgs) -> Result<Outcome> {
         }
         let assessment = scorer.assess(&record.text);
         let written = match args.format {
-            ExplainFormat::Text => explain_text(&mut out, &record, &assessment, scorer.model()),
+            ExplainFormat::Text => {
+                explain_text(&mut out, &record, &assessment, scorer.model(), scorer.filler_style(&record.text))
+            }
             ExplainFormat::Jsonl => explain_jsonl(&mut out, &record, &assessment, multi_record),
         };
         match written {
@@ -382,7 +384,47 @@ fn findings_by_line<'a>(assessment: &'a Assessment) -> Vec<Vec<&'a Finding>> {
     by_line
 }
 
-fn explain_text(out: &mut dyn Write, record: &residue::Record, a: &Assessment, model: &Model) -> std::io::Result<()> {
+/// Under the scores: the findings that raised each score most, and the filler style model's
+/// probability with the features that pushed it hardest.
+fn explain_scores(
+    out: &mut dyn Write,
+    a: &Assessment,
+    style: Option<(f32, Vec<(String, f32)>)>,
+) -> std::io::Result<()> {
+    const SHOWN: usize = 4;
+    for category in [Category::Paywall, Category::Widget, Category::Filler, Category::Framing, Category::Repetition] {
+        let score = a.scores.get(category).unwrap_or(0.0);
+        let mut raising: Vec<&Finding> =
+            a.findings.iter().filter(|f| f.category == category && f.weight > 0.0).collect();
+        if score <= 0.0 || raising.is_empty() {
+            continue;
+        }
+        raising.sort_by(|x, y| y.weight.total_cmp(&x.weight).then(x.start.cmp(&y.start)));
+        let items: Vec<String> = raising
+            .iter()
+            .take(SHOWN)
+            .map(|f| {
+                let phrase: String = f.phrase(&a.analysis).chars().take(40).collect();
+                format!("{} {:?} {:.2}", f.rule, phrase.trim(), f.weight)
+            })
+            .collect();
+        let more = if raising.len() > SHOWN { format!(" (+{} more)", raising.len() - SHOWN) } else { String::new() };
+        writeln!(out, "   {} {score:.3} <- {}{more}", category.as_str(), items.join(", "))?;
+    }
+    if let Some((p, pushes)) = style {
+        let items: Vec<String> = pushes.iter().take(SHOWN).map(|(name, push)| format!("{name} {push:+.2}")).collect();
+        writeln!(out, "   filler style model p {p:.3} (counts at 0.5); strongest pushes: {}", items.join(", "))?;
+    }
+    Ok(())
+}
+
+fn explain_text(
+    out: &mut dyn Write,
+    record: &residue::Record,
+    a: &Assessment,
+    model: &Model,
+    style: Option<(f32, Vec<(String, f32)>)>,
+) -> std::io::Result<()> {
     let s = a.scores;
     writeln!(
         out,
@@ -405,6 +447,7 @@ fn explain_text(out: &mut dyn Write, record: &residue::Record, a: &Assessment, m
     if let Some(total) = a.analysis.truncated_from {
         writeln!(out, "   (analysed the first {} of {} bytes)", a.analysis.text.len(), total)?;
     }
+    explain_scores(out, a, style)?;
     for (index, findings) in findings_by_line(a).iter().enumerate() {
         let text = a.analysis.line_text(index);
         let shown: String = text.chars().take(110).collect();

@@ -320,18 +320,21 @@ impl Scorer {
         self.filler_probe.style_features(&analysis, &context, &findings)
     }
 
-    /// Each stylometric feature's push towards "machine" (weight × standardised value), largest first.
-    pub fn filler_contributions(&self, text: &str) -> Vec<(String, f32)> {
-        let Some(model) = &self.model.filler_model else { return Vec::new() };
+    /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
+    /// the `filler` column uses it) and each feature's push towards "machine" (weight ×
+    /// standardised value), strongest first. `None` without a filler model.
+    pub fn filler_style(&self, text: &str) -> Option<(f32, Vec<(String, f32)>)> {
+        let model = self.model.filler_model.as_ref()?;
         let features = self.filler_features(text);
-        let mut out: Vec<(String, f32)> = model
+        let p = self.filler_probe.style_probability(&features)?;
+        let mut pushes: Vec<(String, f32)> = model
             .feature
             .iter()
             .zip(&features)
             .map(|(f, value)| (f.name.clone(), f.weight * (value - f.mean) / f.std))
             .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        out
+        pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        Some((p, pushes))
     }
 
     /// The line classifier's features for every line of `text` (`None` for blank lines),

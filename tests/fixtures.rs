@@ -39,3 +39,20 @@ fn fixture_scores_match_the_snapshot() {
     let text = String::from_utf8(csv.into_inner().unwrap()).unwrap();
     insta::assert_snapshot!("fixtures_csv", text);
 }
+
+/// `explain` says which words raised framing and which features pushed the filler model.
+#[test]
+fn explain_names_the_words_behind_framing_and_the_features_behind_filler() {
+    let output = assert_cmd::Command::cargo_bin("residue")
+        .unwrap()
+        .args(["explain", "fixtures/framing_opinion_own_voice.txt"])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let framing = text.lines().find(|l| l.trim_start().starts_with("framing ")).expect("a framing line");
+    assert!(framing.contains("FR001 \"thugs\""), "{framing}");
+    let style = text.lines().find(|l| l.contains("filler style model p")).expect("a filler style line");
+    let named = residue::detect::filler::STYLE_FEATURE_NAMES.iter().filter(|name| style.contains(*name)).count();
+    assert!(named >= 3, "{style}");
+}

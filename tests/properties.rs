@@ -626,14 +626,16 @@ proptest! {
                 }
             }
         }
-        let outputs: Vec<Vec<u8>> = [1, 3].iter().map(|&threads| score_csv(&[dir.path().to_path_buf()], threads)).collect();
-        prop_assert!(outputs[0] == outputs[1], "threads 1 and 3 differ");
-        prop_assert!(outputs[0] == score_csv_serially(&[dir.path().to_path_buf()]), "the pipeline differs from a serial run");
+        let inputs = [dir.path().to_path_buf()];
+        let with_corpus: Vec<Vec<u8>> = [1, 3].iter().map(|&threads| score_csv(&inputs, threads, true)).collect();
+        prop_assert!(with_corpus[0] == with_corpus[1], "threads 1 and 3 differ");
+        prop_assert!(score_csv(&inputs, 3, false) == score_csv_serially(&inputs), "the pipeline differs from a serial run");
     }
 }
 
-/// The CSV of `residue score INPUTS` through `pipeline::run`, as `commands.rs` builds it.
-fn score_csv(inputs: &[PathBuf], threads: usize) -> Vec<u8> {
+/// The CSV of `residue score INPUTS` through `pipeline::run`, as `commands.rs` builds it
+/// (with the template-line pass when `corpus`, as without `--no-corpus`).
+fn score_csv(inputs: &[PathBuf], threads: usize, corpus: bool) -> Vec<u8> {
     let options = InputOptions::default();
     let (files, _) = input::expand(inputs, &options);
     let mut report = CsvReport::new(Vec::new(), false).unwrap();
@@ -641,9 +643,9 @@ fn score_csv(inputs: &[PathBuf], threads: usize) -> Vec<u8> {
         &files,
         &options,
         threads,
-        &mut residue::corpus::TemplateLines::default(),
+        &mut corpus.then(residue::corpus::TemplateLines::default),
         |record, template| {
-            let a = scorer().assess_in(&record.text, Some(template.of_source(&record.source)));
+            let a = scorer().assess_in(&record.text, template.as_ref().map(|t| t.of_source(&record.source)));
             ReportRow::new(&record.id, &record.source, record.title.as_deref(), &a, None)
         },
         |row| {

@@ -52,11 +52,7 @@ impl Detector for Filler {
         let mut score = saturate(evidence / units, self.weights.presence.filler);
         if let (Some(model), Some(rule)) = (&self.style, &self.style_rule) {
             let features = self.style_features(analysis, context, &findings);
-            // The model is fitted on balanced pairs; real corpora hold far fewer machine texts,
-            // so its odds are shifted by the prior of weights.toml before they count.
-            let fitted = model.probability(&features).clamp(1e-6, 1.0 - 1e-6);
-            let logit = (fitted / (1.0 - fitted)).ln() + self.weights.filler.style_prior_logit;
-            let p = 1.0 / (1.0 + (-logit).exp());
+            let p = self.style_probability(&features).unwrap_or(0.0);
             if p >= model.threshold {
                 // The evidence of a style is the whole text; the finding points at its first sentence.
                 if let Some(first) = analysis.sentences.iter().find(|s| Some(s.line) != analysis.headline()) {
@@ -90,6 +86,17 @@ pub const STYLE_FEATURE_NAMES: [&str; 16] = [
 ];
 
 impl Filler {
+    /// The stylometric model's probability that the text is machine-written, from
+    /// [`Self::style_features`]; `None` without a model. The model is fitted on balanced
+    /// pairs; real corpora hold far fewer machine texts, so its odds are shifted by the prior
+    /// of weights.toml before they count.
+    pub fn style_probability(&self, features: &[f32]) -> Option<f32> {
+        let model = self.style.as_ref()?;
+        let fitted = model.probability(features).clamp(1e-6, 1.0 - 1e-6);
+        let logit = (fitted / (1.0 - fitted)).ln() + self.weights.filler.style_prior_logit;
+        Some(1.0 / (1.0 + (-logit).exp()))
+    }
+
     /// The rule-based findings: stock phrases, spinner phrases, chatbot turns, MT capitals,
     /// spaces before punctuation.
     pub fn rule_findings(&self, analysis: &Analysis, context: &Context) -> Vec<Finding> {

@@ -3,7 +3,8 @@
 //! - `doc FILE CATEGORY yes|no`: the score of CATEGORY is >= 0.5 exactly when `yes`;
 //! - `line FILE LABEL TEXT`: a line whose trimmed text is TEXT carries LABEL
 //!   (`paywall`, `widget`, `filler` or `content`);
-//! - `rank FILE above OTHER`: FILE has the higher credibility.
+//! - `rank FILE above OTHER`: FILE has the higher credibility; `rank FILE above:SCORE OTHER`:
+//!   FILE has the higher SCORE (`framing`, `filler`, ... or `credibility`).
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
@@ -97,17 +98,7 @@ pub fn run(scorer: &Scorer, path: &Path) -> Result<ExpectationReport> {
         let check = match row.kind.as_str() {
             "doc" => check_doc(row, assessment)?,
             "line" => check_line(row, assessment, path)?,
-            "rank" => {
-                let other = assessments.get(row.value.as_str());
-                let (mine, theirs) = (assessment.credibility, other.map_or(f32::NAN, |o| o.credibility));
-                Check {
-                    line: row.line,
-                    kind: "rank".into(),
-                    description: format!("{} above {}", row.file, row.value),
-                    observed: format!("credibility {mine:.3} vs {theirs:.3}"),
-                    passed: row.category == "above" && mine > theirs,
-                }
-            }
+            "rank" => check_rank(row, assessment, assessments.get(row.value.as_str()))?,
             other => {
                 return Err(Error::Record {
                     path: path.into(),
@@ -119,6 +110,29 @@ pub fn run(scorer: &Scorer, path: &Path) -> Result<ExpectationReport> {
         checks.push(check);
     }
     Ok(ExpectationReport { file: path.display().to_string(), checks })
+}
+
+fn check_rank(row: &Row, assessment: &Assessment, other: Option<&Assessment>) -> Result<Check> {
+    let unknown = || Error::Usage(format!("line {}: expected above or above:SCORE, not {:?}", row.line, row.category));
+    let column = match row.category.split_once(':') {
+        None if row.category == "above" => "credibility",
+        Some(("above", column)) => column,
+        _ => return Err(unknown()),
+    };
+    let score = |a: &Assessment| match Category::of_score_column(column) {
+        Some(category) => a.scores.get(category),
+        None if column == "credibility" => Some(a.credibility),
+        None => None,
+    };
+    let mine = score(assessment).ok_or_else(unknown)?;
+    let theirs = other.and_then(score).unwrap_or(f32::NAN);
+    Ok(Check {
+        line: row.line,
+        kind: "rank".into(),
+        description: format!("{} above {} in {column}", row.file, row.value),
+        observed: format!("{column} {mine:.3} vs {theirs:.3}"),
+        passed: mine > theirs,
+    })
 }
 
 fn check_doc(row: &Row, assessment: &Assessment) -> Result<Check> {

@@ -199,12 +199,21 @@ pub struct FitArgs {
     /// Folds of the cross-validation (by page).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
-    /// Gradient-descent iterations.
+    /// Gradient-descent iterations (filler model).
     #[arg(long, default_value_t = 400)]
     pub iterations: usize,
-    /// L2 regularisation.
+    /// L2 regularisation (filler model).
     #[arg(long, default_value_t = 1e-3)]
     pub l2: f32,
+    /// Boosted trees (line classifier).
+    #[arg(long, default_value_t = 200)]
+    pub trees: usize,
+    /// Depth of each tree (line classifier).
+    #[arg(long, default_value_t = 3)]
+    pub depth: usize,
+    /// Learning rate of the boosting (line classifier).
+    #[arg(long, default_value_t = 0.1)]
+    pub learning_rate: f32,
     /// Decision threshold written to the model.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f32,

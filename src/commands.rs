@@ -357,7 +357,9 @@ fn explain(args: ExplainArgs) -> Result<Outcome> {
         let assessment = scorer.assess(&record.text);
         let written = match args.format {
             ExplainFormat::Text => {
-                explain_text(&mut out, &record, &assessment, scorer.model(), scorer.filler_style(&record.text))
+                let reasons =
+                    Reasons { style: scorer.filler_style(&record.text), lines: scorer.line_reasons(&record.text, 3) };
+                explain_text(&mut out, &record, &assessment, scorer.model(), reasons)
             }
             ExplainFormat::Jsonl => explain_jsonl(&mut out, &record, &assessment, multi_record),
         };
@@ -418,12 +420,20 @@ fn explain_scores(
     Ok(())
 }
 
+/// What the models read in an explained text, beside the rules' findings.
+struct Reasons {
+    /// The filler style model's probability and its strongest features.
+    style: Option<(f32, Vec<(String, f32)>)>,
+    /// Per line, the line classifier's probability and its strongest features.
+    lines: Vec<Option<residue::score::LineReason>>,
+}
+
 fn explain_text(
     out: &mut dyn Write,
     record: &residue::Record,
     a: &Assessment,
     model: &Model,
-    style: Option<(f32, Vec<(String, f32)>)>,
+    reasons: Reasons,
 ) -> std::io::Result<()> {
     let s = a.scores;
     writeln!(
@@ -447,7 +457,7 @@ fn explain_text(
     if let Some(total) = a.analysis.truncated_from {
         writeln!(out, "   (analysed the first {} of {} bytes)", a.analysis.text.len(), total)?;
     }
-    explain_scores(out, a, style)?;
+    explain_scores(out, a, reasons.style)?;
     for (index, findings) in findings_by_line(a).iter().enumerate() {
         let text = a.analysis.line_text(index);
         let shown: String = text.chars().take(110).collect();
@@ -457,6 +467,12 @@ fn explain_text(
             let name = model.rule(finding.rule).map_or("", |r| r.name.as_str());
             let phrase: String = finding.phrase(&a.analysis).chars().take(70).collect();
             writeln!(out, "{:>15} {} {:<22} {:>5.2}  {:?}", "^", finding.rule, name, finding.weight, phrase)?;
+            if finding.rule == "WG007"
+                && let Some(Some((p, pushes))) = reasons.lines.get(index)
+            {
+                let items: Vec<String> = pushes.iter().map(|(name, push)| format!("{name} {push:+.2}")).collect();
+                writeln!(out, "{:>17} p {p:.2}: {}", "", items.join(", "))?;
+            }
         }
     }
     writeln!(out)
@@ -521,8 +537,15 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
 fn fit(args: FitArgs) -> Result<Outcome> {
     use residue::fit::{FitOptions, cross_validate, load_pages, train};
     let model = load_model(args.common.model.as_deref())?;
-    let options =
-        FitOptions { folds: args.folds.max(2), iterations: args.iterations, l2: args.l2, threshold: args.threshold };
+    let options = FitOptions {
+        folds: args.folds.max(2),
+        iterations: args.iterations,
+        l2: args.l2,
+        threshold: args.threshold,
+        trees: args.trees.max(1),
+        depth: args.depth.clamp(1, 8),
+        learning_rate: args.learning_rate,
+    };
     let threads = threads(&args.common)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -556,8 +579,8 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         let sets = args.files.iter().map(|f| load_pages(&scorer, f)).collect::<Result<Vec<_>>>()?;
         let figures = cross_validate(&model, &sets, &options)?;
         let mut note = format!(
-            "residue fit --folds {} --iterations {} --l2 {} --threshold {}",
-            options.folds, options.iterations, options.l2, options.threshold
+            "residue fit --folds {} --trees {} --depth {} --learning-rate {} --threshold {}",
+            options.folds, options.trees, options.depth, options.learning_rate, options.threshold
         );
         for figure in &figures {
             let line = figure.summary(options.folds);

@@ -1,4 +1,4 @@
-//! `residue fit`: fits the line classifier (a logistic regression over the features of
+//! `residue fit`: fits the line classifier (gradient-boosted trees over the features of
 //! `lines`) on line-labelled pages, reports k-fold cross-validated figures (folds by page:
 //! a page's lines are never split between training and test), then fits on every page.
 use std::hash::{DefaultHasher, Hash, Hasher};
@@ -14,6 +14,7 @@ use crate::logistic::{self, Sample, TrainOptions};
 use crate::model::Model;
 use crate::record::Record;
 use crate::score::Scorer;
+use crate::trees::{self, TreeOptions};
 
 /// One labelled line.
 #[derive(Debug, Clone, Copy)]
@@ -39,11 +40,24 @@ pub struct FitOptions {
     pub iterations: usize,
     pub l2: f32,
     pub threshold: f32,
+    /// The line classifier's boosting: trees, their depth, the learning rate.
+    pub trees: usize,
+    pub depth: usize,
+    pub learning_rate: f32,
 }
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { folds: 5, iterations: 400, l2: 1e-3, threshold: 0.5 }
+        let trees = TreeOptions::default();
+        FitOptions {
+            folds: 5,
+            iterations: 400,
+            l2: 1e-3,
+            threshold: 0.5,
+            trees: trees.trees,
+            depth: trees.depth,
+            learning_rate: trees.learning_rate,
+        }
     }
 }
 
@@ -81,10 +95,18 @@ pub fn fold_of(id: &str, folds: usize) -> usize {
 
 /// Fits the line classifier on these examples.
 pub fn train(examples: &[Example], options: &FitOptions, fitted: String) -> LineModel {
-    let samples: Vec<Sample> =
-        examples.iter().map(|e| Sample { features: &e.features, positive: e.boilerplate, weight: e.weight }).collect();
-    let settings = TrainOptions { iterations: options.iterations, l2: options.l2, threshold: options.threshold };
-    logistic::train(&samples, &FEATURE_NAMES, &settings, fitted)
+    let samples: Vec<trees::Sample> = examples
+        .iter()
+        .map(|e| trees::Sample { features: &e.features, positive: e.boilerplate, weight: e.weight })
+        .collect();
+    let settings = TreeOptions {
+        trees: options.trees,
+        depth: options.depth,
+        learning_rate: options.learning_rate,
+        threshold: options.threshold,
+        ..TreeOptions::default()
+    };
+    trees::train(&samples, &FEATURE_NAMES, &settings, fitted)
 }
 
 /// Cross-validated figures of one page set.

@@ -21,6 +21,7 @@ pub mod output;
 pub mod pipeline;
 pub mod record;
 pub mod score;
+pub mod trees;
 
 pub use analysis::Analysis;
 pub use detect::{Finding, Signal};

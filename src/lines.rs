@@ -1,14 +1,14 @@
-//! The line classifier: plain features of each line and of its neighbourhood, weighed by a
-//! logistic regression fitted on labelled pages (`residue fit`, weights in `models/lines.toml`).
+//! The line classifier: plain features of each line and of its neighbourhood, weighed by an
+//! ensemble of gradient-boosted trees fitted on labelled pages (`residue fit`, `models/lines.toml`).
 //! It reads what lexicons cannot: a block of short unpunctuated lines is navigation, a line
 //! far from the page's main run of prose is not the article, whatever language it is in.
 use std::collections::HashSet;
 
 use crate::analysis::Analysis;
-use crate::logistic::LogisticModel;
+use crate::trees::TreeEnsemble;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
-pub const FEATURE_NAMES: [&str; 34] = [
+pub const FEATURE_NAMES: [&str; 38] = [
     "log_words",
     "long_line",
     "terminal_punctuation",
@@ -43,6 +43,10 @@ pub const FEATURE_NAMES: [&str; 34] = [
     "short_unpunctuated",
     "log_chars",
     "relative_length",
+    "glued_words",
+    "repeated_on_page",
+    "dateline",
+    "main_block_share",
 ];
 
 /// Number of features.
@@ -95,6 +99,12 @@ pub fn features(
         };
     }
     let block = main_block(&non_blank, &shapes);
+    let prose_words: u32 = non_blank.iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum();
+    let block_words: u32 = block.map_or(0, |(start, end)| {
+        non_blank[start..=end].iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum()
+    });
+    let main_block_share = block_words as f32 / prose_words.max(1) as f32;
+    let openings = line_openings(analysis, &non_blank);
     let max_words = non_blank.iter().map(|&i| shapes[i].words).max().unwrap_or(1).max(1) as f32;
     let page_lines = (1.0 + non_blank.len() as f32).ln();
 
@@ -154,6 +164,10 @@ pub fn features(
             f32::from(u8::from(shape.words < 6 && !shape.terminal)),
             (1.0 + stats.visible as f32).ln() / 8.0,
             words / max_words,
+            stats.glued_words.min(3) as f32 / 3.0,
+            f32::from(u8::from(openings.get(opening(analysis.line_lower(i))).is_some_and(|&n| n > 1))),
+            f32::from(u8::from(is_dateline(text))),
+            main_block_share,
         ]);
     }
     out
@@ -178,6 +192,32 @@ fn main_block(non_blank: &[usize], shapes: &[Shape]) -> Option<(usize, usize)> {
         }
     }
     best_range
+}
+
+/// The start of a line (its first 40 bytes, lowercased) that identifies it on its page: a
+/// teaser repeated in a "most read" list, a title repeated in a breadcrumb.
+fn opening(lower: &str) -> &str {
+    let trimmed = lower.trim();
+    &trimmed[..crate::analysis::floor_char_boundary(trimmed, 40)]
+}
+
+/// How many lines of the page open with each opening.
+fn line_openings<'a>(analysis: &'a Analysis, non_blank: &[usize]) -> std::collections::HashMap<&'a str, u32> {
+    let mut counts = std::collections::HashMap::with_capacity(non_blank.len());
+    for &i in non_blank {
+        *counts.entry(opening(analysis.line_lower(i))).or_insert(0) += 1;
+    }
+    counts
+}
+
+/// A wire-style dateline opening the line: "BERLIN (Reuters) -", "ST. JOSEPH, Mich. (AP) —".
+fn is_dateline(text: &str) -> bool {
+    let head = &text[..crate::analysis::floor_char_boundary(text, 60)];
+    let first = head.split_whitespace().next().unwrap_or("");
+    let capitals = first.chars().filter(|c| c.is_alphabetic()).count();
+    capitals >= 2
+        && first.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+        && (head.contains(" — ") || head.contains(" – ") || head.contains(" - ") || head.contains("(AP)"))
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -205,22 +245,26 @@ struct CharStats {
     commas: usize,
     separators: usize,
     capitalised_words: usize,
+    /// Words with a lowercase letter followed by a capital ("AthleteA", "FacebookTwitter"):
+    /// link texts glued together when the markup was dropped.
+    glued_words: usize,
 }
 
 fn char_stats(text: &str) -> CharStats {
     let mut stats = CharStats::default();
     let mut at_word_start = true;
+    let mut after_lowercase = false;
     for c in text.chars() {
         if c.is_whitespace() {
             at_word_start = true;
+            after_lowercase = false;
             continue;
         }
         stats.visible += 1;
         if c.is_alphabetic() {
             stats.letters += 1;
-            if at_word_start && c.is_uppercase() {
-                stats.capitalised_words += 1;
-            }
+            stats.capitalised_words += usize::from(at_word_start && c.is_uppercase());
+            stats.glued_words += usize::from(after_lowercase && c.is_uppercase());
         } else if c.is_numeric() {
             stats.digits += 1;
         } else {
@@ -228,10 +272,11 @@ fn char_stats(text: &str) -> CharStats {
             stats.commas += usize::from(c == ',');
             stats.separators += usize::from(matches!(c, '|' | '•' | '·' | '»' | '›' | '/'));
         }
+        after_lowercase = c.is_lowercase();
         at_word_start = !c.is_alphanumeric();
     }
     stats
 }
 
 /// The fitted line classifier (`models/lines.toml`).
-pub type LineModel = LogisticModel;
+pub type LineModel = TreeEnsemble;

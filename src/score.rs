@@ -84,6 +84,10 @@ pub struct Assessment<'a> {
     pub verdict: Verdict,
 }
 
+/// The line classifier's probability for one line and its strongest features (signed pushes
+/// towards boilerplate).
+pub type LineReason = (f32, Vec<(&'static str, f32)>);
+
 /// What a verdict is made of, kept once the text is gone (for the corpus passes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Standing {
@@ -345,6 +349,25 @@ impl Scorer {
         self.labeller.label(&analysis, &mut findings);
         let features = self.line_features_of(&analysis, &findings);
         (analysis, features)
+    }
+
+    /// The line classifier's reading of every line: its probability of boilerplate and the
+    /// `most` features that pushed it hardest (signed: positive towards boilerplate). `None`
+    /// for blank lines, and for every line without a classifier.
+    pub fn line_reasons(&self, text: &str, most: usize) -> Vec<Option<LineReason>> {
+        let (analysis, features) = self.line_features(text);
+        let Some(model) = &self.line_model else { return vec![None; analysis.lines.len()] };
+        features
+            .iter()
+            .map(|features| {
+                let features = features.as_ref()?;
+                let mut pushes: Vec<(&'static str, f32)> =
+                    lines::FEATURE_NAMES.iter().copied().zip(model.contributions(features)).collect();
+                pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+                pushes.truncate(most);
+                Some((model.probability(features), pushes))
+            })
+            .collect()
     }
 
     fn line_features_of(&self, analysis: &Analysis, findings: &[Finding]) -> Vec<Option<LineFeatures>> {

@@ -1,0 +1,314 @@
+//! Gradient-boosted decision trees: the line classifier of `models/lines.toml`, and its
+//! training (`residue fit`). Plain Rust: a few dozen features and tens of thousands of lines
+//! need nothing more than histograms of quantile bins and depth-limited trees.
+//!
+//! A tree reads interactions a linear model cannot (a short line is navigation at the top of
+//! a page and a heading inside the article), and every prediction still splits into one
+//! contribution per feature: walking a line's path, each split moves the prediction from its
+//! node's value to its child's, and that move is credited to the split's feature.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// A fitted ensemble: log-odds = `base` + the leaf value each tree gives.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TreeEnsemble {
+    /// How it was fitted (command, data, cross-validated figures).
+    #[serde(default)]
+    pub fitted: String,
+    /// Lines with a probability at or above this are boilerplate.
+    pub threshold: f32,
+    /// Log-odds before any tree.
+    pub base: f32,
+    /// Feature names, in the order the trees index them.
+    pub features: Vec<String>,
+    /// Each tree's nodes, root first, as `[feature, threshold, left, right, value]`: a split
+    /// sends `x[feature] <= threshold` left; a leaf has feature -1. `value` is the node's
+    /// contribution to the log-odds (learning rate applied), kept on splits too so that
+    /// predictions can be explained.
+    pub trees: Vec<Vec<[f32; 5]>>,
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy)]
+pub struct TreeOptions {
+    pub trees: usize,
+    pub depth: usize,
+    pub learning_rate: f32,
+    /// L2 penalty on leaf values (in units of hessian).
+    pub l2: f32,
+    /// A split must leave at least this much hessian on each side.
+    pub min_child_hessian: f32,
+    pub threshold: f32,
+}
+
+impl Default for TreeOptions {
+    fn default() -> Self {
+        TreeOptions { trees: 200, depth: 3, learning_rate: 0.1, l2: 1.0, min_child_hessian: 1.0, threshold: 0.5 }
+    }
+}
+
+/// One training sample.
+#[derive(Debug, Clone, Copy)]
+pub struct Sample<'a> {
+    pub features: &'a [f32],
+    pub positive: bool,
+    pub weight: f32,
+}
+
+const LEAF: f32 = -1.0;
+/// Distinct thresholds tried per feature.
+const MAX_BINS: usize = 64;
+
+impl TreeEnsemble {
+    /// Parses a model file, checking the feature names (exactly `names`, in order) and that
+    /// every tree is well formed (children after their parent, so walking always ends).
+    pub fn parse(text: &str, file: &str, names: &[&str]) -> Result<Self> {
+        let invalid = |message: String| Error::Model { file: file.into(), line: 0, message };
+        let model: TreeEnsemble = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        if model.features.iter().map(String::as_str).ne(names.iter().copied()) {
+            return Err(invalid(format!("features must be, in order: {}", names.join(", "))));
+        }
+        if !model.base.is_finite() || !model.threshold.is_finite() {
+            return Err(invalid("base and threshold must be finite".into()));
+        }
+        for (t, tree) in model.trees.iter().enumerate() {
+            if tree.is_empty() {
+                return Err(invalid(format!("tree {t} has no nodes")));
+            }
+            for (i, node) in tree.iter().enumerate() {
+                let [feature, threshold, left, right, value] = *node;
+                let bad_child = |c: f32| c.fract() != 0.0 || c <= i as f32 || c >= tree.len() as f32;
+                let bad = !value.is_finite()
+                    || (feature != LEAF
+                        && (feature.fract() != 0.0
+                            || feature < 0.0
+                            || feature >= names.len() as f32
+                            || !threshold.is_finite()
+                            || bad_child(left)
+                            || bad_child(right)));
+                if bad {
+                    return Err(invalid(format!("tree {t} node {i} is malformed: {node:?}")));
+                }
+            }
+        }
+        Ok(model)
+    }
+
+    /// The probability of the positive class.
+    pub fn probability(&self, features: &[f32]) -> f32 {
+        let z = self.base + self.trees.iter().map(|tree| tree[leaf_of(tree, features)][4]).sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+
+    /// Each feature's share of the log-odds (they sum, with the roots' values and `base`,
+    /// to the prediction): how much each feature moved this line towards boilerplate.
+    pub fn contributions(&self, features: &[f32]) -> Vec<f32> {
+        let mut out = vec![0f32; self.features.len()];
+        for tree in &self.trees {
+            let mut at = 0;
+            while tree[at][0] != LEAF {
+                let [feature, threshold, left, right, value] = tree[at];
+                let next = if features[feature as usize] <= threshold { left } else { right } as usize;
+                out[feature as usize] += tree[next][4] - value;
+                at = next;
+            }
+        }
+        out
+    }
+
+    /// The model as TOML, for `models/`.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+fn leaf_of(tree: &[[f32; 5]], features: &[f32]) -> usize {
+    let mut at = 0;
+    while tree[at][0] != LEAF {
+        let [feature, threshold, left, right, _] = tree[at];
+        at = if features[feature as usize] <= threshold { left } else { right } as usize;
+    }
+    at
+}
+
+/// Fits an ensemble on `samples` (features named `names`) by Newton boosting of the
+/// logistic loss.
+pub fn train(samples: &[Sample], names: &[&str], options: &TreeOptions, fitted: String) -> TreeEnsemble {
+    let k = names.len();
+    let thresholds: Vec<Vec<f32>> = (0..k).map(|j| quantile_thresholds(samples, j)).collect();
+    // bins[i * k + j]: how many of feature j's thresholds lie below sample i's value.
+    let bins: Vec<u8> = samples
+        .iter()
+        .flat_map(|s| (0..k).map(|j| thresholds[j].partition_point(|&t| t < s.features[j]) as u8).collect::<Vec<_>>())
+        .collect();
+    let total_weight: f64 = samples.iter().map(|s| f64::from(s.weight)).sum::<f64>().max(1e-9);
+    let positive: f64 = samples.iter().filter(|s| s.positive).map(|s| f64::from(s.weight)).sum();
+    let prior = (positive / total_weight).clamp(1e-4, 1.0 - 1e-4);
+    let base = (prior / (1.0 - prior)).ln() as f32;
+    let mut scores = vec![base; samples.len()];
+    let mut trees = Vec::with_capacity(options.trees);
+    let grower = Grower { bins: &bins, k, thresholds: &thresholds, options };
+    for _ in 0..options.trees {
+        let mut gradients = Vec::with_capacity(samples.len());
+        for (s, &z) in samples.iter().zip(&scores) {
+            let p = 1.0 / (1.0 + (-z).exp());
+            let y = if s.positive { 1.0 } else { 0.0 };
+            gradients.push(((p - y) * s.weight, (p * (1.0 - p)).max(1e-6) * s.weight));
+        }
+        let mut nodes = Vec::new();
+        let all: Vec<u32> = (0..samples.len() as u32).collect();
+        grower.grow(&all, &gradients, 0, &mut nodes);
+        for (i, s) in samples.iter().enumerate() {
+            scores[i] += nodes[leaf_of(&nodes, s.features)][4];
+        }
+        trees.push(nodes);
+    }
+    TreeEnsemble {
+        fitted,
+        threshold: options.threshold,
+        base,
+        features: names.iter().map(|n| n.to_string()).collect(),
+        trees,
+    }
+}
+
+/// Up to [`MAX_BINS`] - 1 distinct cut points of feature `j`, at quantiles of its values
+/// (midpoints between neighbouring distinct values).
+fn quantile_thresholds(samples: &[Sample], j: usize) -> Vec<f32> {
+    let mut values: Vec<f32> = samples.iter().map(|s| s.features[j]).filter(|v| v.is_finite()).collect();
+    values.sort_by(f32::total_cmp);
+    values.dedup();
+    if values.len() <= 1 {
+        return Vec::new();
+    }
+    let cuts = (values.len() - 1).min(MAX_BINS - 1);
+    let mut out: Vec<f32> = (1..=cuts)
+        .map(|c| {
+            let at = c * (values.len() - 1) / cuts;
+            let at = at.clamp(1, values.len() - 1);
+            (values[at - 1] + values[at]) / 2.0
+        })
+        .collect();
+    out.dedup();
+    out
+}
+
+struct Grower<'a> {
+    bins: &'a [u8],
+    k: usize,
+    thresholds: &'a [Vec<f32>],
+    options: &'a TreeOptions,
+}
+
+impl Grower<'_> {
+    /// Grows the subtree of the samples `rows` into `nodes`; returns its root's index.
+    fn grow(&self, rows: &[u32], gradients: &[(f32, f32)], depth: usize, nodes: &mut Vec<[f32; 5]>) -> usize {
+        let (g, h) = rows.iter().fold((0f64, 0f64), |(g, h), &r| {
+            let (gr, hr) = gradients[r as usize];
+            (g + f64::from(gr), h + f64::from(hr))
+        });
+        let lambda = f64::from(self.options.l2);
+        let value = (-g / (h + lambda)) as f32 * self.options.learning_rate;
+        let at = nodes.len();
+        nodes.push([LEAF, 0.0, 0.0, 0.0, value]);
+        if depth >= self.options.depth {
+            return at;
+        }
+        let Some((feature, cut)) = self.best_split(rows, gradients, g, h) else { return at };
+        let (left, right): (Vec<u32>, Vec<u32>) =
+            rows.iter().partition(|&&r| usize::from(self.bins[r as usize * self.k + feature]) <= cut);
+        let left_at = self.grow(&left, gradients, depth + 1, nodes);
+        let right_at = self.grow(&right, gradients, depth + 1, nodes);
+        nodes[at] = [feature as f32, self.thresholds[feature][cut], left_at as f32, right_at as f32, value];
+        at
+    }
+
+    /// The split with the largest gain of the regularised Newton objective: (feature,
+    /// threshold index), samples with bin <= index going left.
+    fn best_split(&self, rows: &[u32], gradients: &[(f32, f32)], g: f64, h: f64) -> Option<(usize, usize)> {
+        let lambda = f64::from(self.options.l2);
+        let min_h = f64::from(self.options.min_child_hessian);
+        let parent = g * g / (h + lambda);
+        let mut best: Option<(f64, usize, usize)> = None;
+        let mut histogram = [(0f64, 0f64); MAX_BINS];
+        for feature in 0..self.k {
+            let cuts = self.thresholds[feature].len();
+            if cuts == 0 {
+                continue;
+            }
+            histogram[..=cuts].fill((0.0, 0.0));
+            for &r in rows {
+                let bin = usize::from(self.bins[r as usize * self.k + feature]);
+                let (gr, hr) = gradients[r as usize];
+                histogram[bin].0 += f64::from(gr);
+                histogram[bin].1 += f64::from(hr);
+            }
+            let (mut gl, mut hl) = (0f64, 0f64);
+            for (cut, &(gb, hb)) in histogram[..cuts].iter().enumerate() {
+                gl += gb;
+                hl += hb;
+                let (gr, hr) = (g - gl, h - hl);
+                if hl < min_h || hr < min_h {
+                    continue;
+                }
+                let gain = gl * gl / (hl + lambda) + gr * gr / (hr + lambda) - parent;
+                if gain > 1e-9 && best.is_none_or(|(b, _, _)| gain > b) {
+                    best = Some((gain, feature, cut));
+                }
+            }
+        }
+        best.map(|(_, feature, cut)| (feature, cut))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An XOR of two features: no linear model separates it, two levels of splits do.
+    fn xor_samples() -> Vec<[f32; 3]> {
+        let mut out = Vec::new();
+        for i in 0..400 {
+            let a = (i % 20) as f32 / 20.0;
+            let b = (i / 20) as f32 / 20.0;
+            out.push([a, b, ((a > 0.5) != (b > 0.5)) as u8 as f32]);
+        }
+        out
+    }
+
+    #[test]
+    fn trees_learn_an_interaction_and_round_trip_through_toml() {
+        let data = xor_samples();
+        let samples: Vec<Sample> =
+            data.iter().map(|d| Sample { features: &d[..2], positive: d[2] > 0.5, weight: 1.0 }).collect();
+        let options = TreeOptions { trees: 40, depth: 2, learning_rate: 0.3, ..TreeOptions::default() };
+        let model = train(&samples, &["a", "b"], &options, "test".into());
+        let right = data.iter().filter(|d| (model.probability(&d[..2]) >= 0.5) == (d[2] > 0.5)).count();
+        assert!(right as f32 / data.len() as f32 > 0.97, "{right} of {}", data.len());
+        let parsed = TreeEnsemble::parse(&model.to_toml(), "lines.toml", &["a", "b"]).unwrap();
+        assert_eq!(parsed.probability(&[0.9, 0.1]), model.probability(&[0.9, 0.1]));
+        assert!(TreeEnsemble::parse(&model.to_toml(), "lines.toml", &["b", "a"]).is_err());
+    }
+
+    #[test]
+    fn contributions_add_up_to_the_prediction() {
+        let data = xor_samples();
+        let samples: Vec<Sample> =
+            data.iter().map(|d| Sample { features: &d[..2], positive: d[2] > 0.5, weight: 1.0 }).collect();
+        let model = train(&samples, &["a", "b"], &TreeOptions { trees: 10, ..TreeOptions::default() }, String::new());
+        let x = [0.8, 0.2];
+        let roots: f32 = model.trees.iter().map(|t| t[0][4]).sum();
+        let z = model.base + roots + model.contributions(&x).iter().sum::<f32>();
+        let p = model.probability(&x);
+        assert!((1.0 / (1.0 + (-z).exp()) - p).abs() < 1e-4);
+    }
+
+    #[test]
+    fn a_malformed_tree_is_rejected_with_the_file_named() {
+        let text = "threshold = 0.5\nbase = 0.0\nfeatures = [\"a\"]\ntrees = [[[0.0, 0.5, 0.0, 2.0, 0.1]]]\n";
+        let error = TreeEnsemble::parse(text, "lines.toml", &["a"]).unwrap_err().to_string();
+        assert!(error.contains("lines.toml") && error.contains("malformed"), "{error}");
+    }
+}

@@ -3,7 +3,7 @@
 //! (residue comes in blocks); and two context rules read the page's layout: a stray
 //! headline about another story inside the trailing template block (WG005), and a run of
 //! menu-like short lines (WG006).
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::analysis::Analysis;
 use crate::detect::{Finding, RuleRef};

@@ -2,7 +2,7 @@
 //! ensemble of gradient-boosted trees fitted on labelled pages (`residue fit`, `models/lines.toml`).
 //! It reads what lexicons cannot: a block of short unpunctuated lines is navigation, a line
 //! far from the page's main run of prose is not the article, whatever language it is in.
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::analysis::Analysis;
 use crate::trees::TreeEnsemble;
@@ -202,8 +202,8 @@ fn opening(lower: &str) -> &str {
 }
 
 /// How many lines of the page open with each opening.
-fn line_openings<'a>(analysis: &'a Analysis, non_blank: &[usize]) -> std::collections::HashMap<&'a str, u32> {
-    let mut counts = std::collections::HashMap::with_capacity(non_blank.len());
+fn line_openings<'a>(analysis: &'a Analysis, non_blank: &[usize]) -> rustc_hash::FxHashMap<&'a str, u32> {
+    let mut counts = rustc_hash::FxHashMap::with_capacity_and_hasher(non_blank.len(), Default::default());
     for &i in non_blank {
         *counts.entry(opening(analysis.line_lower(i))).or_insert(0) += 1;
     }

@@ -1,6 +1,6 @@
 //! From signals to a verdict: runs the detectors on one analysis, labels the lines, and
 //! combines scores and credibility cues with the model's weights.
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::analysis::Analysis;
 use crate::corpus::SourceTemplate;
@@ -403,9 +403,11 @@ impl Scorer {
             ..Context::default()
         };
         if let Some(rule) = &self.attribution {
-            for line in analysis.lines.iter().filter(|l| !l.is_blank()) {
-                rule.lexicon.find_in_line(&analysis.lower, line.start, line.end, &mut context.attribution);
-            }
+            let mut hits = Vec::new();
+            rule.lexicon.find_in_text(&analysis.lower, &analysis.lines, &mut hits);
+            context
+                .attribution
+                .extend(hits.into_iter().filter(|(i, _)| !analysis.lines[*i].is_blank()).map(|(_, h)| h));
             for hit in &context.attribution {
                 let sentence = analysis.sentences.partition_point(|s| s.end <= hit.start);
                 if let Some(flag) = context.sentence_attributed.get_mut(sentence) {

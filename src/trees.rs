@@ -28,7 +28,26 @@ pub struct TreeEnsemble {
     /// contribution to the log-odds (learning rate applied), kept on splits too so that
     /// predictions can be explained.
     pub trees: Vec<Vec<[f32; 5]>>,
+    /// The same trees in one flat array, as the hot path walks them.
+    #[serde(skip)]
+    flat: Vec<FlatNode>,
+    /// Where each tree's root is in `flat`.
+    #[serde(skip)]
+    roots: Vec<u32>,
 }
+
+/// A node as prediction reads it: children as indices into the flat array, no float casts.
+#[derive(Debug, Clone, Copy, Default)]
+struct FlatNode {
+    /// `u32::MAX` for a leaf.
+    feature: u32,
+    threshold: f32,
+    left: u32,
+    right: u32,
+    value: f32,
+}
+
+const FLAT_LEAF: u32 = u32::MAX;
 
 /// Training settings.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +85,7 @@ impl TreeEnsemble {
     /// every tree is well formed (children after their parent, so walking always ends).
     pub fn parse(text: &str, file: &str, names: &[&str]) -> Result<Self> {
         let invalid = |message: String| Error::Model { file: file.into(), line: 0, message };
-        let model: TreeEnsemble = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        let mut model: TreeEnsemble = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
         if model.features.iter().map(String::as_str).ne(names.iter().copied()) {
             return Err(invalid(format!("features must be, in order: {}", names.join(", "))));
         }
@@ -93,12 +112,44 @@ impl TreeEnsemble {
                 }
             }
         }
+        model.compile();
         Ok(model)
+    }
+
+    /// Lays the trees out flat for [`Self::probability`].
+    fn compile(&mut self) {
+        self.flat.clear();
+        self.roots.clear();
+        for tree in &self.trees {
+            let offset = self.flat.len() as u32;
+            self.roots.push(offset);
+            self.flat.extend(tree.iter().map(|&[feature, threshold, left, right, value]| {
+                if feature == LEAF {
+                    FlatNode { feature: FLAT_LEAF, value, ..FlatNode::default() }
+                } else {
+                    FlatNode {
+                        feature: feature as u32,
+                        threshold,
+                        left: offset + left as u32,
+                        right: offset + right as u32,
+                        value,
+                    }
+                }
+            }));
+        }
     }
 
     /// The probability of the positive class.
     pub fn probability(&self, features: &[f32]) -> f32 {
-        let z = self.base + self.trees.iter().map(|tree| tree[leaf_of(tree, features)][4]).sum::<f32>();
+        let mut z = self.base;
+        for &root in &self.roots {
+            let mut node = self.flat[root as usize];
+            while node.feature != FLAT_LEAF {
+                let next = if features[node.feature as usize] <= node.threshold { node.left } else { node.right };
+                node = self.flat[next as usize];
+            }
+            z += node.value;
+        }
         1.0 / (1.0 + (-z).exp())
     }
 
@@ -165,13 +216,17 @@ pub fn train(samples: &[Sample], names: &[&str], options: &TreeOptions, fitted: 
         }
         trees.push(nodes);
     }
-    TreeEnsemble {
+    let mut model = TreeEnsemble {
         fitted,
         threshold: options.threshold,
         base,
         features: names.iter().map(|n| n.to_string()).collect(),
         trees,
-    }
+        flat: Vec::new(),
+        roots: Vec::new(),
+    };
+    model.compile();
+    model
 }
 
 /// Up to [`MAX_BINS`] - 1 distinct cut points of feature `j`, at quantiles of its values

@@ -1,7 +1,7 @@
 //! Filler: machine-rewritten or spun text. Stock LLM phrases (FL001), machine-translation
 //! capitals (FL002), synonym-spinner substitutions (FL003), spaces before punctuation
 //! (FL004), and chatbot turns pasted into the article (CR004).
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
 use crate::analysis::Analysis;
@@ -155,8 +155,8 @@ impl Filler {
         let (mut words, mut letters, mut digits, mut function, mut hedges, mut first_person, mut long, mut capitalised) =
             (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         let (mut commas, mut parentheses) = (0usize, 0usize);
-        let mut types = HashSet::new();
-        let mut openers = HashSet::new();
+        let mut types = HashSet::default();
+        let mut openers = HashSet::default();
         for sentence in &sentences {
             let text = &analysis.text[sentence.start..sentence.end];
             let lower = &analysis.lower[sentence.start..sentence.end];

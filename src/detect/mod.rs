@@ -118,23 +118,21 @@ impl LexiconRule {
     /// given, by the line's shape (see [`line_shape_factor`]).
     pub fn scan(&self, analysis: &Analysis, context: &Context, shape: Option<&ShapeWeights>, out: &mut Vec<Finding>) {
         let mut hits = Vec::new();
-        for (index, line) in analysis.lines.iter().enumerate() {
+        self.lexicon.find_in_text(&analysis.lower, &analysis.lines, &mut hits);
+        let mut factor = (usize::MAX, 1.0);
+        for (index, hit) in hits {
+            let line = analysis.lines[index];
             if line.is_blank() && !analysis.text[line.start..line.end].contains(['©', '*']) {
                 continue;
             }
-            hits.clear();
-            self.lexicon.find_in_line(&analysis.lower, line.start, line.end, &mut hits);
-            if hits.is_empty() {
-                continue;
+            if factor.0 != index {
+                factor = (index, shape.map_or(1.0, |s| line_shape_factor(analysis, context, index, s)));
             }
-            let factor = shape.map_or(1.0, |s| line_shape_factor(analysis, context, index, s));
-            for hit in &hits {
-                let entry = &self.lexicon.entries[hit.entry];
-                // A whole-line entry describes the line itself: its shape is already known.
-                let weight = if entry.at_start && entry.at_end { entry.weight } else { entry.weight * factor };
-                if weight > 0.0 {
-                    out.push(self.rule.finding(index, hit.start, hit.end, weight));
-                }
+            let entry = &self.lexicon.entries[hit.entry];
+            // A whole-line entry describes the line itself: its shape is already known.
+            let weight = if entry.at_start && entry.at_end { entry.weight } else { entry.weight * factor.1 };
+            if weight > 0.0 {
+                out.push(self.rule.finding(index, hit.start, hit.end, weight));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! repeats are found with string similarity (normalised Levenshtein, strsim), so a
 //! paragraph duplicated by a scraper with one number changed still counts; short list items
 //! that share a pattern do not.
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use super::{Context, Detector, RuleRef, Signal, saturate};
@@ -41,7 +41,7 @@ impl Detector for Repetition {
         let Some(rule) = &self.rule else { return Signal::default() };
         let w = &self.weights.repetition;
         let mut findings = Vec::new();
-        let mut seen: HashMap<u64, usize> = HashMap::new();
+        let mut seen: HashMap<u64, usize> = HashMap::default();
         // (sentence index, normalised text, sorted distinct word hashes) of near-repeat candidates.
         let mut near: Vec<(usize, String, Vec<u64>)> = Vec::new();
         for (index, sentence) in analysis.sentences.iter().enumerate() {

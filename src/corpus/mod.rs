@@ -9,19 +9,21 @@
 //!
 //! - `tokens`: one pass over the text: a hash per lowercased word, sentence boundaries.
 //! - `minhash`: MinHash of content-word pairs, folded into 20 LSH band keys (candidates).
-//! - `sketch`: a SimHash of each of the 14 longest sentences, and their alignment
+//! - `sketch`: a 40-bit SimHash of each of the 14 longest sentences, and their alignment
 //!   (verification: a rewrite pairs most of its sentences, another outlet's report of the
 //!   same event one or two).
 //! - `buckets`: the LSH bucket map of one band.
-//! - `rewrite`: the signature and the index.
+//! - `rewrite`: the signature and the index (a 76-byte entry a record: its sketches and where
+//!   its bucket links are; a link only where the band's bucket already held a record).
 //! - `named`: the index keyed by record ids, as `score` uses it.
 //! - `sources`: the per-source review (`score --sources`).
 //! - `template`: line hashes counted per source, for template lines (rule WG008).
 //!
 //! Cost per record: one signature (about 25 µs of CPU for a 300-word article); a bounded
 //! amount of index work (20 bucket probes, at most 3 records read from each bucket, at most
-//! 16 candidates verified), so a run is linear in its records; about 300 to 460 bytes of
-//! index memory (`cargo bench --bench rewrites` measures all three).
+//! 16 candidates verified), so a run is linear in its records; about 190 to 245 bytes of
+//! index memory on the bench corpus, up to about 310 if no two records shared a band key
+//! (`cargo bench --bench rewrites` measures all three).
 
 mod buckets;
 mod minhash;

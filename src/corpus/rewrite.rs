@@ -16,7 +16,7 @@
 
 use super::buckets::{Bucket, BucketMap};
 use super::minhash::{self, BANDS};
-use super::sketch::{self, SENTENCES};
+use super::sketch::{self, MASK, SENTENCES};
 use super::tokens::Tokens;
 
 /// Texts with fewer words never match and are never matched: too little to tell a copy
@@ -36,12 +36,19 @@ pub const MIN_COVERAGE: f32 = 0.55;
 /// ...and at least this many sentences (or all of the shorter text's) are paired, so that a
 /// brief sharing a quotation or two with a long article is not its rewrite.
 pub const MIN_PAIRS: usize = 3;
+/// A text with fewer sketched sentences than [`MIN_PAIRS`] must be covered this much
+/// instead of [`MIN_COVERAGE`]: two sentences are little evidence, and with 40-bit sketches
+/// another writer's sentence about the same fact is within [`sketch::MAX_DISTANCE`] of the
+/// original's by chance often enough that a brief sharing a quotation and such a sentence
+/// would otherwise pass (the test `a_brief_that_shares_a_quotation_is_not_a_rewrite`).
+pub const FEW_SENTENCES_COVERAGE: f32 = 0.8;
 
 /// What the index keeps of a record: its LSH band keys and the SimHash of each of its
 /// longest sentences.
 ///
 /// Exactly 200 bytes, all inline (no heap): 20 band keys × 4 bytes + 14 sentence sketches ×
-/// 8 bytes + a 1-byte sentence count, padded to 8-byte alignment (80 + 112 + 1 + 7).
+/// 8 bytes (of which the index keeps the 40 that are used) + a 1-byte sentence count, padded
+/// to 8-byte alignment (80 + 112 + 1 + 7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RewriteSignature {
     bands: [u32; BANDS],
@@ -73,38 +80,71 @@ impl RewriteSignature {
     }
 }
 
-/// What the index keeps of a usable record for verification.
-struct Sketches {
-    sentences: [u64; SENTENCES],
-    /// The record's position in insertion order (short records take a position, not an entry).
-    record: u32,
-    count: u8,
+/// What the index keeps of a usable record: its sentence sketches, for verification, and
+/// where its bucket links are, for walking the buckets. 76 bytes.
+struct Entry {
+    /// The low 32 bits of each sentence sketch...
+    low: [u32; SENTENCES],
+    /// ...and the high 8 (sketches are [`sketch::BITS`] = 40 bits).
+    high: [u8; SENTENCES],
+    /// Where the entry's links start in [`RewriteIndex::links`], from its group's base.
+    link_start: u16,
+    /// Bit `b` for `b <` [`BANDS`]: the entry has a link in band `b`; the bits above: its
+    /// sentence count.
+    linked: u32,
 }
 
-/// For each band, the entry that held the same band key before this one, or [`NONE`]: the
-/// buckets are chains through these links. Kept apart from the sketches so that walking a
-/// bucket touches 80 bytes per record, not 200.
-type Links = [u32; BANDS];
+const _: () = assert!(sketch::BITS == 40 && SENTENCES < 16 && BANDS + 4 <= 32);
+
+impl Entry {
+    fn new(signature: &RewriteSignature, link_start: u16, linked: u32) -> Self {
+        debug_assert!(signature.sentences.iter().all(|&s| s <= MASK));
+        Entry {
+            low: signature.sentences.map(|s| s as u32),
+            high: signature.sentences.map(|s| (s >> 32) as u8),
+            link_start,
+            linked: linked | u32::from(signature.sentence_count) << BANDS,
+        }
+    }
+
+    fn count(&self) -> usize {
+        (self.linked >> BANDS) as usize
+    }
+
+    fn sketches(&self) -> [u64; SENTENCES] {
+        std::array::from_fn(|i| u64::from(self.high[i]) << 32 | u64::from(self.low[i]))
+    }
+}
+
+/// Links are stored only where there is one: for each band whose bucket already held an
+/// entry, the entry that was the newest there (the buckets are chains through these links).
+/// In a corpus of distinct records most band keys are new, and a dense 20 × 4 bytes a record
+/// would be mostly empty (on the bench corpus, with its planted rewrites and its sentences
+/// written from shared templates, a record has about 14 links). An entry finds its links from its [`Entry::link_start`], counted
+/// from the base of its group of this many entries (so that the start fits 16 bits).
+const LINK_GROUP: usize = 1024;
+const _: () = assert!(LINK_GROUP * BANDS <= u16::MAX as usize + 1);
 
 const NONE: u32 = u32::MAX;
-/// Entry ids and record positions stay below [`NONE`]; records past that are checked but no
-/// longer added.
+/// Entry ids stay below [`NONE`]; records past that are checked but no longer added.
 const MAX_ENTRIES: usize = NONE as usize;
 
 /// A vector stored in fixed-size chunks, so growth never copies the whole store and never
 /// leaves more than one chunk of slack.
 struct Chunked<T> {
     chunks: Vec<Vec<T>>,
+    len: usize,
 }
 
 impl<T> Chunked<T> {
     const CHUNK: usize = 4096;
 
     fn new() -> Self {
-        Chunked { chunks: Vec::new() }
+        Chunked { chunks: Vec::new(), len: 0 }
     }
 
     fn push(&mut self, value: T) {
+        self.len += 1;
         match self.chunks.last_mut() {
             Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(value),
             _ => {
@@ -115,9 +155,8 @@ impl<T> Chunked<T> {
         }
     }
 
-    fn get(&self, id: u32) -> &T {
-        let id = id as usize;
-        &self.chunks[id / Self::CHUNK][id % Self::CHUNK]
+    fn get(&self, at: usize) -> &T {
+        &self.chunks[at / Self::CHUNK][at % Self::CHUNK]
     }
 
     fn heap_bytes(&self) -> usize {
@@ -130,9 +169,14 @@ impl<T> Chunked<T> {
 pub struct RewriteIndex {
     /// One map per band: band key -> the newest entry with that key.
     buckets: Vec<BucketMap>,
-    links: Chunked<Links>,
-    sketches: Chunked<Sketches>,
-    entries: usize,
+    entries: Chunked<Entry>,
+    /// The links of all entries, entry after entry, band after band.
+    links: Chunked<u32>,
+    /// Where each group of [`LINK_GROUP`] entries starts in `links`.
+    link_bases: Vec<usize>,
+    /// For each record that took a position but no entry (too short), the number of entries
+    /// before it: an entry's record position is its id plus the skipped records before it.
+    skipped: Vec<u32>,
     records: usize,
 }
 
@@ -146,9 +190,10 @@ impl RewriteIndex {
     pub fn new() -> Self {
         RewriteIndex {
             buckets: (0..BANDS).map(|_| BucketMap::new()).collect(),
+            entries: Chunked::new(),
             links: Chunked::new(),
-            sketches: Chunked::new(),
-            entries: 0,
+            link_bases: Vec::new(),
+            skipped: Vec::new(),
             records: 0,
         }
     }
@@ -162,13 +207,15 @@ impl RewriteIndex {
     /// synonyms, lower as sentences are dropped. Among equally similar records, the earliest
     /// wins.
     pub fn check_and_insert(&mut self, signature: RewriteSignature) -> Option<(usize, f32)> {
-        let record = self.records;
         self.records += 1;
+        let insert = self.entries.len < MAX_ENTRIES;
         if !signature.is_usable() {
+            if insert {
+                self.skipped.push(self.entries.len as u32);
+            }
             return None;
         }
-        let insert = self.entries < MAX_ENTRIES && record < NONE as usize;
-        let id = self.entries as u32;
+        let id = self.entries.len as u32;
         // One probe per band: read the bucket's newest entry and, unless the index is full,
         // make this record the newest in its place. The loads of all bands are started
         // first, so that their cache misses overlap.
@@ -183,13 +230,18 @@ impl RewriteIndex {
         if !insert {
             return best;
         }
-        self.links.push(heads.map(|head| head.map_or(NONE, |b| b.newest)));
-        self.sketches.push(Sketches {
-            sentences: signature.sentences,
-            record: record as u32,
-            count: signature.sentence_count,
-        });
-        self.entries += 1;
+        if self.entries.len.is_multiple_of(LINK_GROUP) {
+            self.link_bases.push(self.links.len);
+        }
+        let link_start = self.links.len - self.link_bases[self.entries.len / LINK_GROUP];
+        let mut linked = 0u32;
+        for (band, head) in heads.iter().enumerate() {
+            if let Some(bucket) = head {
+                self.links.push(bucket.newest);
+                linked |= 1 << band;
+            }
+        }
+        self.entries.push(Entry::new(&signature, link_start as u16, linked));
         best
     }
 
@@ -203,14 +255,31 @@ impl RewriteIndex {
         self.records == 0
     }
 
-    /// Bytes of heap the index holds, exactly: the entry chunks at their capacity and the
-    /// bucket maps' slot arrays.
+    /// Bytes of heap the index holds, exactly: the entry and link chunks at their capacity,
+    /// the bucket maps' slot arrays and the small vectors of link bases and skipped records.
     pub fn heap_bytes(&self) -> usize {
         let buckets: usize = self.buckets.iter().map(BucketMap::heap_bytes).sum();
-        self.links.heap_bytes()
-            + self.sketches.heap_bytes()
+        self.entries.heap_bytes()
+            + self.links.heap_bytes()
             + buckets
             + self.buckets.capacity() * size_of::<BucketMap>()
+            + self.link_bases.capacity() * size_of::<usize>()
+            + self.skipped.capacity() * size_of::<u32>()
+    }
+
+    /// The entry that was the newest in `id`'s bucket of `band` when `id` was added, or [`NONE`].
+    fn link(&self, id: u32, band: usize) -> u32 {
+        let entry = self.entries.get(id as usize);
+        if entry.linked >> band & 1 == 0 {
+            return NONE;
+        }
+        let before = (entry.linked & ((1 << band) - 1)).count_ones() as usize;
+        *self.links.get(self.link_bases[id as usize / LINK_GROUP] + usize::from(entry.link_start) + before)
+    }
+
+    /// The record position of entry `id`.
+    fn record(&self, id: u32) -> usize {
+        id as usize + self.skipped.partition_point(|&entries_before| entries_before <= id)
     }
 
     /// Candidates from the buckets `heads` (as they were before this record): (entry id,
@@ -234,7 +303,7 @@ impl RewriteIndex {
                 let id = cursor[band];
                 hits.push((id, weight[band]));
                 if step + 1 < walk[band] {
-                    cursor[band] = self.links.get(id)[band];
+                    cursor[band] = self.link(id, band);
                 }
             }
         }
@@ -250,33 +319,35 @@ impl RewriteIndex {
     /// The verified candidate with the highest similarity (earliest record among equals).
     fn best_verified(&self, signature: &RewriteSignature, candidates: &[(u32, f32)]) -> Option<(usize, f32)> {
         let new = signature.sketches();
-        // Start loading every candidate's sketches (two cache lines each) before comparing.
-        let touched = candidates.iter().fold(0u64, |acc, &(id, _)| {
-            let entry = self.sketches.get(id);
-            acc ^ entry.sentences[0] ^ u64::from(entry.count)
+        // Start loading every candidate's entry (two cache lines each) before comparing.
+        let touched = candidates.iter().fold(0u32, |acc, &(id, _)| {
+            let entry = self.entries.get(id as usize);
+            acc ^ entry.low[0] ^ entry.linked
         });
         std::hint::black_box(touched);
-        let mut best: Option<(usize, f32)> = None;
+        // (entry id, similarity): ids are in record order, so the lowest id is the earliest record.
+        let mut best: Option<(u32, f32)> = None;
         for &(id, _) in candidates {
-            let entry = self.sketches.get(id);
-            let old = &entry.sentences[..usize::from(entry.count)];
-            let shorter = new.len().min(old.len()) as f32;
-            let Some(alignment) = sketch::align(new, old, MIN_COVERAGE * shorter) else { continue };
-            if alignment.pairs < MIN_PAIRS.min(new.len().min(old.len())) {
+            let entry = self.entries.get(id as usize);
+            let sketches = entry.sketches();
+            let old = &sketches[..entry.count()];
+            let shorter = new.len().min(old.len());
+            let coverage = if shorter < MIN_PAIRS { FEW_SENTENCES_COVERAGE } else { MIN_COVERAGE };
+            let Some(alignment) = sketch::align(new, old, coverage * shorter as f32) else { continue };
+            if alignment.pairs < MIN_PAIRS.min(shorter) {
                 continue;
             }
             let similarity = (alignment.weight / new.len().max(old.len()) as f32).clamp(0.0, 1.0);
-            let record = entry.record as usize;
             let better = match best {
                 None => true,
-                Some((best_record, best_similarity)) => {
-                    similarity > best_similarity || (similarity == best_similarity && record < best_record)
+                Some((best_id, best_similarity)) => {
+                    similarity > best_similarity || (similarity == best_similarity && id < best_id)
                 }
             };
             if better {
-                best = Some((record, similarity));
+                best = Some((id, similarity));
             }
         }
-        best
+        best.map(|(id, similarity)| (self.record(id), similarity))
     }
 }

@@ -272,3 +272,16 @@ fn an_excerpt_of_whole_sentences_is_a_rewrite_with_low_similarity() {
     assert_eq!(record, 0);
     assert!(similarity < 0.5, "{similarity}");
 }
+
+#[test]
+fn records_are_named_by_position_when_short_ones_come_between() {
+    let short = "Breaking: the port is closed.";
+    let mut index = RewriteIndex::new();
+    let texts = [short, PORT_STRIKE_OTHER_OUTLET, short, short, PORT_STRIKE, short];
+    for text in texts {
+        assert_eq!(index.check_and_insert(RewriteSignature::of(text)), None);
+    }
+    assert_eq!(index.check_and_insert(RewriteSignature::of(PORT_STRIKE)).map(|m| m.0), Some(4));
+    assert_eq!(index.check_and_insert(RewriteSignature::of(PORT_STRIKE_OTHER_OUTLET)).map(|m| m.0), Some(1));
+    assert_eq!(index.len(), 8);
+}

@@ -108,37 +108,55 @@ where
 
     let mut stats = RunStats::default();
     let mut outcome = Ok(());
-    for batch in receiver.iter() {
-        if INTERRUPTED.load(Ordering::Relaxed) {
-            outcome = Err(Error::Interrupted);
-            break;
-        }
-        let processed: Vec<std::result::Result<T, Error>> = pool.install(|| {
-            let readable: Vec<&Record> = batch.iter().filter_map(|item| item.as_ref().ok()).collect();
-            corpus.survey(&readable);
-            let corpus = &*corpus;
-            batch.into_par_iter().map(|item| item.map(|record| process(record, corpus))).collect()
-        });
-        for item in processed {
-            match item {
-                Ok(value) => {
-                    stats.records += 1;
-                    if let Err(e) = emit(value) {
-                        outcome = Err(e);
-                        break;
-                    }
+    // Scoring runs on its own thread, so that the next batch is scored while this one is
+    // emitted (written, and passed through the in-order corpus passes).
+    let (done_sender, done_receiver) = sync_channel::<Vec<std::result::Result<T, Error>>>(1);
+    std::thread::scope(|scope| {
+        let process = &process;
+        let pool = &pool;
+        scope.spawn(move || {
+            for batch in receiver.iter() {
+                if INTERRUPTED.load(Ordering::Relaxed) {
+                    break;
                 }
-                Err(error) => {
-                    stats.failures += 1;
-                    report(&error);
+                let processed: Vec<std::result::Result<T, Error>> = pool.install(|| {
+                    let readable: Vec<&Record> = batch.iter().filter_map(|item| item.as_ref().ok()).collect();
+                    corpus.survey(&readable);
+                    let corpus = &*corpus;
+                    batch.into_par_iter().map(|item| item.map(|record| process(record, corpus))).collect()
+                });
+                if done_sender.send(processed).is_err() {
+                    break;
                 }
             }
+        });
+        for processed in done_receiver.iter() {
+            if INTERRUPTED.load(Ordering::Relaxed) {
+                outcome = Err(Error::Interrupted);
+                break;
+            }
+            for item in processed {
+                match item {
+                    Ok(value) => {
+                        stats.records += 1;
+                        if let Err(e) = emit(value) {
+                            outcome = Err(e);
+                            break;
+                        }
+                    }
+                    Err(error) => {
+                        stats.failures += 1;
+                        report(&error);
+                    }
+                }
+            }
+            if outcome.is_err() {
+                break;
+            }
         }
-        if outcome.is_err() {
-            break;
-        }
-    }
-    drop(receiver);
+        // Unblocks the scoring thread (its next send fails), which drops the reader's channel.
+        drop(done_receiver);
+    });
     let _ = reader.join();
     if outcome.is_ok() && INTERRUPTED.load(Ordering::Relaxed) {
         outcome = Err(Error::Interrupted);

@@ -5,6 +5,7 @@
 //! form is longer or shorter in UTF-8 (rare: 'İ', the Kelvin sign) is kept as it is. So the
 //! offset map between the two is the identity, and a match found in `lower` is a span of
 //! `text` as it stands.
+use crate::record::Elided;
 
 /// A line of the text: `text[start..end]`, without its line break.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,6 +64,12 @@ pub struct Analysis<'a> {
 impl<'a> Analysis<'a> {
     /// Segments `text`, analysing at most `limit` bytes of it (cut at a character boundary).
     pub fn new(text: &'a str, limit: usize) -> Self {
+        Self::with_elided(text, limit, None)
+    }
+
+    /// As [`Analysis::new`], for a text the reader kept only the first part of: `elided` is
+    /// what it counted past `text`, so `words` and `truncated_from` cover the whole record.
+    pub fn with_elided(text: &'a str, limit: usize, elided: Option<Elided>) -> Self {
         let (analysed, truncated_from) = if text.len() > limit {
             (&text[..floor_char_boundary(text, limit)], Some(text.len()))
         } else {
@@ -80,8 +87,15 @@ impl<'a> Analysis<'a> {
             split_sentences(analysed, index, line, &mut sentences);
             find_quotes(analysed, index, line, first_sentence, &sentences, &mut quotes);
         }
-        let words =
+        let mut words =
             if truncated_from.is_some() { count_words(text) } else { lines.iter().map(|l| l.words as usize).sum() };
+        let truncated_from = match elided {
+            Some(elided) => {
+                words = words.saturating_add(usize::try_from(elided.words).unwrap_or(usize::MAX));
+                Some(text.len().saturating_add(usize::try_from(elided.bytes).unwrap_or(usize::MAX)))
+            }
+            None => truncated_from,
+        };
         let title_line = lines.iter().position(|l| !l.is_blank());
         Analysis { text: analysed, lower, lines, sentences, quotes, words, truncated_from, title_line }
     }
@@ -370,5 +384,17 @@ mod tests {
         assert_eq!(a.text.len(), 6);
         assert_eq!(a.truncated_from, Some(20));
         assert_eq!(a.words, 1);
+    }
+
+    #[test]
+    fn an_elided_tail_counts_in_words_and_size() {
+        let elided = Elided { bytes: 1000, words: 150 };
+        let a = Analysis::with_elided("two words", 4 << 20, Some(elided));
+        assert_eq!(a.text, "two words");
+        assert_eq!(a.words, 152);
+        assert_eq!(a.truncated_from, Some(1009));
+        let cut = Analysis::with_elided("one two three", 5, Some(elided));
+        assert_eq!(cut.text, "one t");
+        assert_eq!((cut.words, cut.truncated_from), (153, Some(1013)));
     }
 }

@@ -125,7 +125,7 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
             &mut template,
             |record, template| {
                 let template = template.as_ref().map(|t| t.of_source(&record.source));
-                let assessment = scorer.assess_in(&record.text, template);
+                let assessment = scorer.assess_record(&record, template);
                 let row = ReportRow::new(&record.id, &record.source, record.title.as_deref(), &assessment, None);
                 ScoredRecord {
                     row,
@@ -245,7 +245,7 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
             &mut template,
             |record, template| {
                 let template = template.as_ref().map(|t| t.of_source(&record.source));
-                let assessment = scorer.assess_in(&record.text, template);
+                let assessment = scorer.assess_record(&record, template);
                 let signature = args.skip_rewrites.then(|| RewriteSignature::of(&record.text));
                 let line = (!skip.contains(&assessment.verdict))
                     .then(|| cleaned_record(&record, &assessment, &drop_labels, &options.text_field, args.annotate));
@@ -354,7 +354,7 @@ fn explain(args: ExplainArgs) -> Result<Outcome> {
         if args.id.as_ref().is_some_and(|id| *id != record.id) {
             return true;
         }
-        let assessment = scorer.assess(&record.text);
+        let assessment = scorer.assess_record(&record, None);
         let written = match args.format {
             ExplainFormat::Text => {
                 let reasons =

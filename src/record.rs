@@ -10,7 +10,12 @@ pub struct Record {
     pub source: String,
     /// The `--title-field`, if the record has one.
     pub title: Option<String>,
+    /// The text, or its first part when the record was longer than the reader keeps
+    /// (then `elided` says how much more there was).
     pub text: String,
+    /// What the reader counted but did not keep past `text`: set only for a record longer
+    /// than the reader's text limit.
+    pub elided: Option<Elided>,
     /// The record's other fields (JSONL and CSV), kept for `clean`.
     pub fields: Option<serde_json::Map<String, serde_json::Value>>,
     /// The file and line (1-based) the record starts at.
@@ -22,4 +27,13 @@ pub struct Record {
 pub struct Origin {
     pub path: PathBuf,
     pub line: u64,
+}
+
+/// The part of a record past the reader's text limit, streamed and counted but not kept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Elided {
+    /// Bytes of text (as UTF-8) after `Record::text`.
+    pub bytes: u64,
+    /// Words that start after `Record::text` (a word cut at the limit counts once, before it).
+    pub words: u64,
 }

@@ -9,6 +9,7 @@ use crate::error::Result;
 use crate::label::{Labeller, Labels};
 use crate::lines::{self, LineFeatures, LineModel, RuleEvidence};
 use crate::model::{Category, LineLabel, Model};
+use crate::record::Record;
 
 /// Records longer than this are analysed up to it; the rest still counts in `words`.
 pub const DEFAULT_ANALYSIS_LIMIT: usize = 4 << 20;
@@ -226,7 +227,16 @@ impl Scorer {
 
     /// Scores one article's text, reading its source's template lines from the run (rule WG008).
     pub fn assess_in<'a>(&self, text: &'a str, template: Option<SourceTemplate>) -> Assessment<'a> {
-        let analysis = Analysis::new(text, self.analysis_limit);
+        self.assess_analysis(Analysis::new(text, self.analysis_limit), template)
+    }
+
+    /// Scores a record as read: when the reader kept only the first part of a long record,
+    /// `words` still counts the whole of it and the evidence says what was analysed.
+    pub fn assess_record<'a>(&self, record: &'a Record, template: Option<SourceTemplate>) -> Assessment<'a> {
+        self.assess_analysis(Analysis::with_elided(&record.text, self.analysis_limit, record.elided), template)
+    }
+
+    fn assess_analysis<'a>(&self, analysis: Analysis<'a>, template: Option<SourceTemplate>) -> Assessment<'a> {
         let (context, mut findings, mut scores) = self.rule_findings(&analysis);
         if let (Some(template), Some(rule)) = (template, &self.template_line) {
             template_findings(&analysis, template, rule, &mut findings);

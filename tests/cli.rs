@@ -1084,3 +1084,231 @@ fn usage_error_with_output_file_creates_nothing() {
     assert_exit(&output, 2);
     assert!(names_in(&out_dir).is_empty(), "a usage error leaves no output: {:?}", names_in(&out_dir));
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile input (README "Robustness"): bounded records, compression bombs, encodings,
+// folders that loop or cannot be read, a full disk, SIGINT, a broken model file
+// ---------------------------------------------------------------------------------------
+
+/// The reader's cap on one JSONL line or CSV record (`input::MAX_RECORD_BYTES`).
+const MAX_RECORD_BYTES: usize = 64 << 20;
+
+#[test]
+fn jsonl_line_and_csv_record_over_the_cap_are_skipped_with_file_and_line() {
+    let dir = TempDir::new().unwrap();
+    let long = "word ".repeat(MAX_RECORD_BYTES / 5 + 10);
+    let mut jsonl_bytes = format!("{{\"id\": \"small\", \"text\": {:?}}}\n", CLEAN_ARTICLE).into_bytes();
+    jsonl_bytes.extend_from_slice(format!("{{\"id\": \"huge\", \"text\": \"{long}\"}}\n").as_bytes());
+    jsonl_bytes.extend_from_slice(format!("{{\"id\": \"after\", \"text\": {:?}}}\n", PAYWALL_ARTICLE).as_bytes());
+    write_article(dir.path(), "in/a.jsonl", &jsonl_bytes);
+    drop(jsonl_bytes);
+    // In CSV the long cell is quoted and holds line breaks: the rows after it keep their lines.
+    let quoted = long.replacen("word ", "line\nbreak \"\"quoted\"\" ", 3);
+    let csv_text = format!("id,text\ncsv-before,Short text.\nhuge,\"{quoted}\"\ncsv-after,Another short text.\n");
+    write_article(dir.path(), "in/b.csv", &csv_text);
+    drop(csv_text);
+    let out = dir.path().join("out.csv");
+
+    let output = run_score(&[&dir.path().join("in"), &"-o", &out]);
+    assert_exit(&output, 3);
+    let stderr = stderr_of(&output);
+    assert_no_panic(&stderr);
+    let message = format!("record longer than {MAX_RECORD_BYTES} bytes: skipped");
+    assert!(stderr.contains(&format!("a.jsonl:2: {message}")), "the JSONL line is named:\n{stderr}");
+    assert!(stderr.contains(&format!("b.csv:3: {message}")), "the CSV record is named:\n{stderr}");
+    let report = Report::from_file(&out);
+    assert_eq!(report.ids(), ["small", "after", "csv-before", "csv-after"]);
+}
+
+#[test]
+fn expanding_gzip_is_streamed_and_scored_with_limit_evidence() {
+    let dir = TempDir::new().unwrap();
+    // 8 MiB of "a " (twice the analysis limit) in about 8 KB: a 1000-fold expansion.
+    let bomb = {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let block = "a ".repeat(1 << 19);
+        for _ in 0..8 {
+            encoder.write_all(block.as_bytes()).unwrap();
+        }
+        encoder.finish().unwrap()
+    };
+    assert!(bomb.len() * 900 < 8 << 20, "{} bytes compressed", bomb.len());
+    write_article(dir.path(), "in/bomb.txt.gz", &bomb);
+    let out = dir.path().join("out.csv");
+
+    let output = run_score(&[&dir.path().join("in"), &"-o", &out]);
+    assert_exit(&output, 0);
+    let report = Report::from_file(&out);
+    let row = report.row("bomb.txt.gz");
+    assert_eq!(row.words(), 4 << 20, "every word of the inflated text counts");
+    let evidence = row.get("evidence");
+    assert!(
+        evidence.contains(&format!("limit:analysed the first 4194304 of {} bytes", 8 << 20)),
+        "the evidence says only a prefix was analysed: {evidence:?}"
+    );
+}
+
+#[test]
+fn utf16_crlf_and_bom_text_files_are_decoded() {
+    let dir = TempDir::new().unwrap();
+    let crlf = CLEAN_ARTICLE.replace('\n', "\r\n");
+    let mut le = vec![0xFF, 0xFE];
+    le.extend(crlf.encode_utf16().flat_map(u16::to_le_bytes));
+    let mut be = vec![0xFE, 0xFF];
+    be.extend(CLEAN_ARTICLE.encode_utf16().flat_map(u16::to_be_bytes));
+    write_article(dir.path(), "in/le.txt", &le);
+    write_article(dir.path(), "in/be.txt", &be);
+    write_article(dir.path(), "in/bom.txt", format!("\u{feff}{crlf}"));
+    write_article(dir.path(), "in/plain.txt", CLEAN_ARTICLE);
+    // UTF-16 without a byte-order mark is full of NUL bytes: reported, not scored.
+    write_article(
+        dir.path(),
+        "in/nobom.txt",
+        CLEAN_ARTICLE.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>(),
+    );
+    let out = dir.path().join("out.csv");
+
+    let output = run_score(&[&dir.path().join("in"), &"-o", &out]);
+    assert_exit(&output, 3);
+    let stderr = stderr_of(&output);
+    assert!(stderr.contains("nobom.txt:1: binary data"), "{stderr}");
+    let report = Report::from_file(&out);
+    assert_eq!(report.ids(), ["be.txt", "bom.txt", "le.txt", "plain.txt"]);
+    let plain = report.row("plain.txt");
+    for id in ["be.txt", "bom.txt", "le.txt"] {
+        let row = report.row(id);
+        assert_eq!(row.get("title"), plain.get("title"), "{id}: no BOM or \\r in the title");
+        assert_eq!(row.words(), plain.words(), "{id}");
+        assert_eq!(row.get("verdict"), plain.get("verdict"), "{id}");
+    }
+}
+
+#[test]
+fn symlink_loops_and_unreadable_entries_in_a_folder_are_reported_and_the_rest_scored() {
+    let dir = TempDir::new().unwrap();
+    let input = dir.path().join("in");
+    write_article(&input, "good.txt", CLEAN_ARTICLE);
+    write_article(&input, "sub/also.txt", PAYWALL_ARTICLE);
+    // A folder link back up the tree, a link to itself and a dangling link.
+    std::os::unix::fs::symlink(&input, input.join("sub/loop")).unwrap();
+    std::os::unix::fs::symlink("self.txt", input.join("self.txt")).unwrap();
+    std::os::unix::fs::symlink("nowhere.txt", input.join("dangling.txt")).unwrap();
+    let out = dir.path().join("out.csv");
+
+    let started = Instant::now();
+    let output = run_score(&[&input, &"-o", &out]);
+    assert!(started.elapsed() < Duration::from_secs(60), "a link loop is not followed");
+    assert_exit(&output, 3);
+    let stderr = stderr_of(&output);
+    assert_no_panic(&stderr);
+    assert!(stderr.contains("self.txt"), "the link to itself is reported:\n{stderr}");
+    assert!(stderr.contains("dangling.txt"), "the dangling link is reported:\n{stderr}");
+    let report = Report::from_file(&out);
+    assert_eq!(report.ids(), ["good.txt", "sub/also.txt"]);
+}
+
+#[test]
+fn a_full_disk_fails_with_exit_1() {
+    if !Path::new("/dev/full").exists() {
+        return;
+    }
+    let dir = TempDir::new().unwrap();
+    let input = write_article(dir.path(), "good.txt", CLEAN_ARTICLE);
+    let output = run_score(&[&input, &"-o", &"/dev/full"]);
+    assert_exit(&output, 1);
+    let stderr = stderr_of(&output);
+    assert_no_panic(&stderr);
+    assert!(stderr.contains("/dev/full"), "the output is named:\n{stderr}");
+    assert!(stderr.to_lowercase().contains("no space"), "the cause is given:\n{stderr}");
+    // A device is written in place: nothing is created beside it.
+    let left: Vec<String> = names_in(Path::new("/dev")).into_iter().filter(|n| n.contains(".residue-")).collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn sigint_leaves_the_output_complete_or_absent_and_no_temporary_file() {
+    let dir = TempDir::new().unwrap();
+    let records: Vec<serde_json::Value> =
+        (0..20_000).map(|n| serde_json::json!({"id": format!("r{n}"), "text": generated_article(n % 50)})).collect();
+    let input = write_article(dir.path(), "in/many.jsonl", jsonl(&records));
+    let out_dir = dir.path().join("out");
+    fs::create_dir(&out_dir).unwrap();
+    let out = out_dir.join("scores.csv");
+
+    let mut interrupted = 0;
+    for delay in [300, 1500] {
+        let mut child = std::process::Command::new(residue_path())
+            .args(["score", "--quiet", "--threads", "1", "-o"])
+            .arg(&out)
+            .arg(&input)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay));
+        let killed = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                panic!("residue did not stop after SIGINT");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut stderr = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+        assert_no_panic(&stderr);
+        let names = names_in(&out_dir);
+        assert!(names.iter().all(|n| !n.contains(".residue-")), "a temporary file is left: {names:?}");
+        match status.code() {
+            Some(130) => {
+                interrupted += 1;
+                assert!(names.is_empty(), "interrupted, yet an output exists: {names:?}");
+            }
+            Some(0) => assert_eq!(Report::from_file(&out).rows.len(), records.len(), "finished: complete"),
+            other => panic!("exit {other:?} after SIGINT:\n{stderr}"),
+        }
+        let _ = fs::remove_file(&out);
+    }
+    assert!(interrupted > 0, "no run was interrupted: the input is too small to catch one running");
+}
+
+#[test]
+fn a_broken_model_file_names_its_file_and_line_and_exits_1() {
+    let dir = TempDir::new().unwrap();
+    let model = dir.path().join("model");
+    let copy = |from: &Path, to: &Path| {
+        fn walk(from: &Path, to: &Path) {
+            fs::create_dir_all(to).unwrap();
+            for entry in fs::read_dir(from).unwrap() {
+                let entry = entry.unwrap();
+                if entry.file_type().unwrap().is_dir() {
+                    walk(&entry.path(), &to.join(entry.file_name()));
+                } else {
+                    fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+                }
+            }
+        }
+        walk(from, to)
+    };
+    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"), &model);
+    let lexicon = model.join("en/paywall.tsv");
+    let mut text = fs::read_to_string(&lexicon).unwrap();
+    let lines_before = text.lines().count();
+    text.push_str("subscribe (now|today)\tlots\tnot a weight, and not a regex either\n");
+    fs::write(&lexicon, text).unwrap();
+    let input = write_article(dir.path(), "good.txt", CLEAN_ARTICLE);
+    let out = dir.path().join("out.csv");
+
+    let output = run_score(&[&"--model", &model, &input, &"-o", &out]);
+    assert_exit(&output, 1);
+    let stderr = stderr_of(&output);
+    assert_no_panic(&stderr);
+    assert!(stderr.contains(&format!("paywall.tsv:{}:", lines_before + 1)), "file and line are named:\n{stderr}");
+    assert!(!out.exists(), "no output on a fatal error");
+}

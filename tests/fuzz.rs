@@ -1,5 +1,5 @@
-//! Fuzz targets: every input reader, the segmentation, the scorer (every detector) and the
-//! writers, driven by a hand-written xorshift mutator over the seeds of `tests/fuzz-corpus/`
+//! Fuzz targets: every input reader (also with small limits on what a record keeps), the
+//! segmentation, the scorer (every detector) and the writers, driven by a hand-written xorshift mutator over the seeds of `tests/fuzz-corpus/`
 //! and the phrases of the model's lexicons. Every target is an ignored test:
 //!
 //! ```sh
@@ -37,13 +37,13 @@ use std::time::{Duration, Instant};
 
 use residue::analysis::{Analysis, count_words};
 use residue::error::Error;
-use residue::input::{self, InputFile, InputOptions};
+use residue::input::{self, InputFile, InputOptions, Limits};
 use residue::output::{CSV_HEADER, CsvReport, EVIDENCE_ITEMS, ReportRow, spreadsheet_safe};
 use residue::{Assessment, LineLabel, Model, Record, Scorer, Verdict};
 use tempfile::TempDir;
 
 /// The targets, for splitting the budget.
-const TARGETS: u64 = 10;
+const TARGETS: u64 = 11;
 /// The longest input a mutation produces.
 const MAX_LEN: usize = 128 << 10;
 
@@ -1166,7 +1166,24 @@ fn fuzz_read_csv() {
         let path = scratch().join("input.csv");
         std::fs::write(&path, data).unwrap();
         let results = read_all(&path, "in.csv");
-        // The oracle: the rows the csv crate reads, each a record or an error, in order.
+        // The oracle: the rows the csv crate reads, each a record or an error, in order, on
+        // the line of its first byte (past the blank lines the crate's position still points
+        // at), where `\r`, `\n` and `\r\n` each end a line.
+        let mut line_starts = Vec::with_capacity(data.len() + 1);
+        let mut line = 1u64;
+        for (i, &b) in data.iter().enumerate() {
+            line_starts.push(line);
+            if b == b'\r' || (b == b'\n' && (i == 0 || data[i - 1] != b'\r')) {
+                line += 1;
+            }
+        }
+        line_starts.push(line);
+        let line_at = |mut at: usize| {
+            while at < data.len() && matches!(data[at], b'\r' | b'\n') {
+                at += 1;
+            }
+            line_starts[at.min(data.len())]
+        };
         let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(data);
         let header_ok = reader.byte_headers().is_ok();
         let mut lines = Vec::new();
@@ -1177,7 +1194,7 @@ fn fuzz_read_csv() {
             loop {
                 match reader.read_byte_record(&mut row) {
                     Ok(true) => {
-                        lines.push(row.position().map_or(0, |p| p.line()));
+                        lines.push(row.position().map_or(0, |p| line_at(p.byte() as usize)));
                         texts.push(row.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>());
                     }
                     Ok(false) => break,
@@ -1360,5 +1377,115 @@ fn fuzz_explain_jsonl() {
             let value = back["residue"][key].as_f64();
             ensure!(value.is_some_and(|v| (0.0..=1.0).contains(&v)), "annotation {key} = {}", back["residue"][key]);
         }
+    });
+}
+
+/// Reads `data` as `name` with `limits`.
+fn read_limited(path: &Path, id: &str, limits: Limits) -> Vec<Result<Record, Error>> {
+    let file = InputFile { path: path.to_path_buf(), id: id.to_string() };
+    let mut out = Vec::new();
+    input::read_file_with(&file, &InputOptions::default(), limits, &mut |item| {
+        out.push(item);
+        true
+    });
+    out
+}
+
+fn line_of(result: &Result<Record, Error>) -> u64 {
+    match result {
+        Ok(record) => record.origin.line,
+        Err(Error::Record { line, .. }) => *line,
+        Err(other) => panic!("invariant: an error without a line: {other}"),
+    }
+}
+
+fn too_long(result: &Result<Record, Error>) -> bool {
+    matches!(result, Err(Error::Record { message, .. }) if message.starts_with("record longer than"))
+}
+
+/// As `properties.rs` `check_limited_read`: reading with limits gives the outcomes of reading
+/// whole, records as prefixes whose elided part accounts for the rest, except records over
+/// the record cap, each one error on the line where the whole read has its outcome (or none).
+fn check_limited(limited: &[Result<Record, Error>], whole: &[Result<Record, Error>]) {
+    let mut whole = whole.iter().peekable();
+    for (k, l) in limited.iter().enumerate() {
+        let line = line_of(l);
+        if too_long(l) {
+            if whole.peek().is_some_and(|w| line_of(w) == line) {
+                whole.next();
+            }
+            continue;
+        }
+        let Some(w) = whole.next() else { panic!("invariant: outcome {k} (line {line}) only with limits: {l:?}") };
+        match (l, w) {
+            (Ok(l), Ok(w)) => {
+                ensure!(l.id == w.id && l.origin == w.origin, "outcome {k}: another record {:?}", l.id);
+                match l.elided {
+                    None => ensure!(l.text == w.text, "outcome {k}: a record without an elided part lost text"),
+                    Some(elided) => {
+                        ensure!(w.text.starts_with(&l.text), "outcome {k}: the kept text is not a prefix");
+                        ensure!(
+                            l.text.len() as u64 + elided.bytes == w.text.len() as u64,
+                            "outcome {k}: {} kept + {} elided bytes for {}",
+                            l.text.len(),
+                            elided.bytes,
+                            w.text.len()
+                        );
+                        let words = count_words(&l.text) as u64 + elided.words;
+                        ensure!(
+                            words == count_words(&w.text) as u64,
+                            "outcome {k}: {words} words for {}",
+                            count_words(&w.text)
+                        );
+                        let a = scorer().assess_record(l, None);
+                        ensure!(
+                            a.analysis.words == scorer().assess(&w.text).analysis.words,
+                            "outcome {k}: assessed words differ"
+                        );
+                        ensure!(
+                            a.analysis.truncated_from == Some(w.text.len()),
+                            "outcome {k}: truncated_from {:?}",
+                            a.analysis.truncated_from
+                        );
+                    }
+                }
+            }
+            (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {
+                ensure!(a == b && m == n, "outcome {k}: {a}: {m} against {b}: {n}")
+            }
+            (l, w) => panic!("invariant: outcome {k}: {l:?} with limits, {w:?} without"),
+        }
+    }
+    ensure!(whole.next().is_none(), "outcomes left over without limits");
+}
+
+#[test]
+#[ignore]
+fn fuzz_read_limited() {
+    // Any of the inputs, read as text (plain or gzip), JSONL or CSV with a small text limit
+    // and, half the time, a small record cap.
+    let produce: Producer = |rng, corpus| match rng.below(3) {
+        0 => corpus.input(rng),
+        1 => produce_jsonl(rng, corpus),
+        _ => produce_csv(rng, corpus),
+    };
+    fuzz("read_limited", produce, &|data, params| {
+        let name = ["input.txt", "input.jsonl", "input.csv", "input.txt.gz"][(params % 4) as usize];
+        let text_bytes = 1 + ((params >> 8) % 300) as usize;
+        let record_bytes = if (params >> 20) & 1 == 0 { 1 << 20 } else { 1 + ((params >> 24) % 600) as usize };
+        let path = scratch().join(name);
+        std::fs::write(&path, if name.ends_with(".gz") { gzip(data, 1) } else { data.to_vec() }).unwrap();
+        let whole = read_limited(&path, name, Limits::default());
+        let limited = read_limited(&path, name, Limits { text_bytes, record_bytes });
+        // The line of the CSV header: past leading blank lines (`\r\n` one line break).
+        let blank = data.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let header_line = 1 + (0..blank).filter(|&i| data[i] == b'\r' || i == 0 || data[i - 1] != b'\r').count() as u64;
+        if name.ends_with(".csv") && limited.first().is_some_and(|r| too_long(r) && line_of(r) == header_line) {
+            // The header row itself was over the cap: the file ends there.
+            ensure!(limited.len() == 1, "{} outcomes after an over-cap header", limited.len());
+            return;
+        }
+        check_limited(&limited, &whole);
+        assess_records(&limited);
     });
 }

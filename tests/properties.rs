@@ -9,6 +9,10 @@
 //!   text gives exactly one row or one reported error per non-empty line, rows in input order.
 //! - The CSV of a corpus is byte-identical for 1 and 3 threads, and equal to scoring the
 //!   records one by one.
+//! - Read with small limits (`input::read_file_with`), a text file (UTF-8, UTF-16, bad bytes,
+//!   gzip) or a JSONL/CSV record keeps a prefix of its text and counts the rest, so that
+//!   `words` and the `limit:` evidence are those of the whole; a line or record over the
+//!   record cap is one error on its own line and the records after it read as before.
 //!
 //! At the end, regression tests for the bugs the fuzz targets of `tests/fuzz.rs` found.
 //! The invariant checks are kept in step with those of `tests/fuzz.rs`.
@@ -20,6 +24,7 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
+use residue::analysis::count_words;
 use residue::error::Error;
 use residue::input::{self, InputFile, InputOptions};
 use residue::output::{CSV_HEADER, CsvReport, EVIDENCE_ITEMS, ReportRow, spreadsheet_safe};
@@ -673,6 +678,176 @@ fn score_csv_serially(inputs: &[PathBuf]) -> Vec<u8> {
         });
     }
     report.into_inner().unwrap()
+}
+
+/// A text file's bytes: UTF-8 (maybe with a BOM, bad bytes or a NUL) or UTF-16 with a BOM
+/// (maybe with lone surrogates or an odd last byte).
+fn text_file() -> impl Strategy<Value = Vec<u8>> {
+    let junk = proptest::collection::vec(
+        proptest::sample::select(&[0xFFu8, 0xFE, 0xE2, 0x82, 0xF0, 0x9F, 0xC3, 0xD8, 0xDC, 0x80, 0x0D, 0x0A][..]),
+        0..6,
+    );
+    (text(), 0u8..6, junk, any::<proptest::sample::Index>(), any::<bool>()).prop_map(
+        |(text, encoding, junk, at, nul)| {
+            let mut bytes = match encoding {
+                0 | 1 => text.into_bytes(),
+                2 => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                3 => [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect(),
+                _ => [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect(),
+            };
+            let at = 2 + at.index(bytes.len().max(1));
+            if encoding != 0 && at <= bytes.len() {
+                bytes.splice(at..at, junk);
+            }
+            if nul && encoding == 1 {
+                bytes.push(0);
+            }
+            bytes
+        },
+    )
+}
+
+/// Every record and error of `data` read as a file named `name`, with `limits`.
+fn read_with(dir: &Path, name: &str, data: &[u8], limits: input::Limits) -> Vec<Result<Record, Error>> {
+    let path = dir.join(name);
+    std::fs::write(&path, data).unwrap();
+    let file = InputFile { path, id: name.to_string() };
+    let mut out = Vec::new();
+    input::read_file_with(&file, &InputOptions::default(), limits, &mut |item| {
+        out.push(item);
+        true
+    });
+    out
+}
+
+/// A record read with a text limit against the same record read whole: the text is a prefix,
+/// the elided part accounts for the rest, and scoring counts every word and byte.
+fn check_elided(limited: &Record, whole: &Record) -> Result<(), String> {
+    ensure!(limited.id == whole.id && limited.origin == whole.origin, "another record: {:?}", limited.id);
+    match limited.elided {
+        None => ensure!(limited.text == whole.text, "a record without an elided part lost text"),
+        Some(elided) => {
+            ensure!(whole.text.starts_with(&limited.text), "the kept text is not a prefix of the whole");
+            ensure!(
+                limited.text.len() as u64 + elided.bytes == whole.text.len() as u64,
+                "{} kept + {} elided bytes for {}",
+                limited.text.len(),
+                elided.bytes,
+                whole.text.len()
+            );
+            let words = count_words(&limited.text) as u64 + elided.words;
+            ensure!(words == count_words(&whole.text) as u64, "{words} words for {}", count_words(&whole.text));
+            let a = scorer().assess_record(limited, None);
+            ensure!(a.analysis.words == scorer().assess(&whole.text).analysis.words, "assessed words differ");
+            ensure!(
+                a.analysis.truncated_from == Some(whole.text.len()),
+                "truncated_from {:?}",
+                a.analysis.truncated_from
+            );
+            let evidence = a.evidence(EVIDENCE_ITEMS);
+            ensure!(
+                evidence
+                    .first()
+                    .is_some_and(|e| e.starts_with("limit:") && e.ends_with(&format!("of {} bytes", whole.text.len()))),
+                "no limit evidence: {evidence:?}"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The outcomes of reading with limits against reading whole: one for one, records kept as
+/// prefixes, errors the same, except records over the record cap: an error of their own, on
+/// the line where the whole read has its outcome (or none, for a long blank line).
+fn check_limited_read(limited: &[Result<Record, Error>], whole: &[Result<Record, Error>]) -> Result<(), String> {
+    let line_of = |r: &Result<Record, Error>| match r {
+        Ok(record) => record.origin.line,
+        Err(Error::Record { line, .. }) => *line,
+        Err(_) => 0,
+    };
+    let too_long = |r: &Result<Record, Error>| matches!(r, Err(Error::Record { message, .. }) if message.starts_with("record longer than"));
+    let mut whole = whole.iter().peekable();
+    for (k, l) in limited.iter().enumerate() {
+        let line = line_of(l);
+        if too_long(l) {
+            if whole.peek().is_some_and(|w| line_of(w) == line) {
+                whole.next();
+            }
+            continue;
+        }
+        let Some(w) = whole.next() else { return Err(format!("outcome {k} (line {line}) only with limits: {l:?}")) };
+        match (l, w) {
+            (Ok(l), Ok(w)) => check_elided(l, w).map_err(|e| format!("outcome {k}: {e}"))?,
+            (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {
+                ensure!(a == b && m == n, "outcome {k}: {a}: {m} against {b}: {n}")
+            }
+            (l, w) => return Err(format!("outcome {k}: {l:?} with limits, {w:?} without")),
+        }
+    }
+    ensure!(whole.next().is_none(), "outcomes left over without limits");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    /// A text file past the reader's text limit: a prefix kept, the rest counted.
+    #[test]
+    fn text_files_past_the_text_limit_keep_a_prefix_and_count_the_rest(data in text_file(), limit in 1usize..300) {
+        let dir = TempDir::new().unwrap();
+        let whole = read_with(dir.path(), "a.txt", &data, input::Limits::default());
+        let limited = read_with(dir.path(), "a.txt", &data, input::Limits { text_bytes: limit, ..input::Limits::default() });
+        check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+        // The same through gzip, in two members: the reader streams the decompressed bytes.
+        let half = data.len() / 2;
+        let packed = [gzip(&data[..half]), gzip(&data[half..])].concat();
+        let limited = read_with(dir.path(), "a.txt.gz", &packed, input::Limits { text_bytes: limit, ..input::Limits::default() });
+        let whole: Vec<_> = whole.into_iter().map(|r| r.map(|r| Record { id: "a.txt.gz".into(), origin: residue::record::Origin { path: dir.path().join("a.txt.gz"), line: 1 }, ..r }).map_err(|e| match e { Error::Record { line, message, .. } => Error::Record { path: dir.path().join("a.txt.gz"), line, message }, other => other })).collect();
+        check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+    }
+
+    /// JSONL and CSV records past the text limit keep a prefix; lines and records past the
+    /// record cap are skipped with an error on their own line, and the next ones read as before.
+    #[test]
+    fn jsonl_and_csv_records_past_the_limits_are_cut_or_skipped(
+        (lines, crlf, final_newline) in jsonl_file(),
+        texts in proptest::collection::vec(small_text(), 0..8),
+        widths in proptest::collection::vec(0usize..5, 8),
+        text_bytes in 1usize..200,
+        record_bytes in prop_oneof![1usize..400, Just(1usize << 20)],
+    ) {
+        let dir = TempDir::new().unwrap();
+        let limits = input::Limits { text_bytes, record_bytes };
+        let data = render_jsonl(&lines, &crlf, final_newline);
+        let whole = read_with(dir.path(), "a.jsonl", &data, input::Limits::default());
+        let limited = read_with(dir.path(), "a.jsonl", &data, limits);
+        check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+
+        let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
+        writer.write_record(["id", "text", "url"]).unwrap();
+        for (k, text) in texts.iter().enumerate() {
+            let cells = [format!("r{k}"), text.clone(), "https://example.org/\"a\",b".to_string(), "extra".into()];
+            writer.write_record(&cells[..widths[k].min(cells.len())]).unwrap();
+        }
+        let data = writer.into_inner().unwrap();
+        let whole = read_with(dir.path(), "a.csv", &data, input::Limits::default());
+        let limited = read_with(dir.path(), "a.csv", &data, limits);
+        if data.iter().take_while(|&&b| b != b'\n').count() > record_bytes {
+            // The header itself is over the cap: one error, on line 1.
+            prop_assert_eq!(limited.len(), 1);
+            let on_line_one = matches!(&limited[0], Err(Error::Record { line: 1, .. }));
+            prop_assert!(on_line_one, "the header error is on line 1");
+        } else {
+            check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+        }
+    }
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(data).unwrap();
+    encoder.finish().unwrap()
 }
 
 /// All records and errors of one file, read with `read_file`.

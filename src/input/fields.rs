@@ -2,20 +2,22 @@
 use serde_json::{Map, Value};
 
 use super::InputOptions;
+use super::limit::elide;
 use crate::record::{Origin, Record};
 
 /// Builds a record from an object's fields. Errors say what is wrong with the text field.
 pub fn record_from_fields(
-    fields: Map<String, Value>,
+    mut fields: Map<String, Value>,
     options: &InputOptions,
     fallback_id: String,
     origin: Origin,
+    text_limit: usize,
 ) -> Result<Record, String> {
-    let text = match fields.get(&options.text_field) {
-        Some(Value::String(text)) => text.clone(),
+    match fields.get(&options.text_field) {
+        Some(Value::String(_)) => {}
         Some(Value::Null) | None => return Err(format!("no {:?} field (set --text-field)", options.text_field)),
         Some(other) => return Err(format!("field {:?} is {}, not a string", options.text_field, kind(other))),
-    };
+    }
     let id = fields.get(&options.id_field).and_then(scalar).filter(|id| !id.is_empty()).unwrap_or(fallback_id);
     let title = fields.get(&options.title_field).and_then(scalar).filter(|t| !t.trim().is_empty());
     let source = match &options.source_field {
@@ -24,7 +26,14 @@ pub fn record_from_fields(
     }
     .map(|s| host_of(&s).unwrap_or(s))
     .unwrap_or_default();
-    Ok(Record { id, source, title, text, fields: Some(fields), origin })
+    // The text moves out of the fields (`clean` writes the cleaned text in its place), and
+    // only its first `text_limit` bytes are kept.
+    let mut text = match fields.get_mut(&options.text_field) {
+        Some(Value::String(text)) => std::mem::take(text),
+        _ => String::new(),
+    };
+    let elided = elide(&mut text, text_limit);
+    Ok(Record { id, source, title, text, elided, fields: Some(fields), origin })
 }
 
 /// The host of a URL (`https://www.example.com/a` gives `www.example.com`), lowercased.

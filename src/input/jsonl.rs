@@ -1,8 +1,10 @@
 //! JSONL: one JSON object per line. A malformed line is reported with its line number and
-//! the next line is read; a read error (a truncated compressed stream) ends the file.
+//! the next line is read; a read error (a truncated compressed stream) ends the file. A
+//! line longer than [`Limits::record_bytes`] is read past, never held, and reported.
 use std::io::BufRead;
 
 use super::fields::record_from_fields;
+use super::limit::{Limits, Line, read_line_capped};
 use super::{InputFile, InputOptions, io_message};
 use crate::error::Error;
 use crate::record::{Origin, Record};
@@ -11,16 +13,26 @@ pub fn read(
     file: &InputFile,
     mut reader: Box<dyn BufRead + Send>,
     options: &InputOptions,
+    limits: Limits,
     sink: &mut dyn FnMut(Result<Record, Error>) -> bool,
 ) {
     let mut buffer = Vec::new();
     let mut line_number = 0u64;
     loop {
-        buffer.clear();
         line_number += 1;
-        match reader.read_until(b'\n', &mut buffer) {
-            Ok(0) => return,
-            Ok(_) => {}
+        if buffer.capacity() > 1 << 20 {
+            buffer = Vec::new(); // a long line's buffer is not kept for the short ones
+        }
+        match read_line_capped(&mut reader, &mut buffer, limits.record_bytes) {
+            Ok(Line::End) => return,
+            Ok(Line::Read) => {}
+            Ok(Line::TooLong { .. }) => {
+                let message = format!("record longer than {} bytes: skipped", limits.record_bytes);
+                if !sink(Err(Error::Record { path: file.path.clone(), line: line_number, message })) {
+                    return;
+                }
+                continue;
+            }
             Err(e) => {
                 sink(Err(Error::Record {
                     path: file.path.clone(),
@@ -39,7 +51,8 @@ pub fn read(
         let error = |message: String| Error::Record { path: file.path.clone(), line: line_number, message };
         let result = match serde_json::from_str::<serde_json::Value>(line) {
             Ok(serde_json::Value::Object(fields)) => {
-                record_from_fields(fields, options, format!("{}:{line_number}", file.id), origin).map_err(error)
+                record_from_fields(fields, options, format!("{}:{line_number}", file.id), origin, limits.text_bytes)
+                    .map_err(error)
             }
             Ok(_) => Err(error("not a JSON object".into())),
             Err(e) => Err(error(format!("invalid JSON: {e}"))),

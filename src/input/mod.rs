@@ -1,6 +1,6 @@
 //! Auto-detected readers: text files and folders, JSONL and CSV, each optionally gzip or
 //! zstd compressed, and standard input. Records stream out one at a time through a
-//! callback, so memory is bounded by the record being read, never by the corpus.
+//! callback, so memory is bounded by [`Limits`], never by the corpus or by one record.
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
@@ -9,12 +9,14 @@ use crate::record::Record;
 mod decode;
 mod fields;
 mod jsonl;
+mod limit;
 mod table;
 mod text;
 mod walk;
 
 pub use decode::{Compression, decode_text, open_decompressed};
 pub use fields::host_of;
+pub use limit::{Limits, MAX_RECORD_BYTES};
 
 /// The record format of an input.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -108,6 +110,16 @@ pub fn expand(inputs: &[PathBuf], options: &InputOptions) -> (Vec<InputFile>, Ve
 /// Reads every record of `file`, handing each (or the error that stopped it) to `sink`.
 /// `sink` returns `false` to stop early (the run was interrupted).
 pub fn read_file(file: &InputFile, options: &InputOptions, sink: &mut dyn FnMut(Result<Record, Error>) -> bool) {
+    read_file_with(file, options, Limits::default(), sink);
+}
+
+/// As [`read_file`], with other limits on what is kept of a record.
+pub fn read_file_with(
+    file: &InputFile,
+    options: &InputOptions,
+    limits: Limits,
+    sink: &mut dyn FnMut(Result<Record, Error>) -> bool,
+) {
     let mut reader = match open_decompressed(&file.path) {
         Ok(reader) => reader,
         Err(e) => {
@@ -125,10 +137,10 @@ pub fn read_file(file: &InputFile, options: &InputOptions, sink: &mut dyn FnMut(
     };
     match format {
         Format::Txt => {
-            text::read(file, reader, sink);
+            text::read(file, reader, limits.text_bytes, sink);
         }
-        Format::Jsonl => jsonl::read(file, reader, options, sink),
-        Format::Csv => table::read(file, reader, options, sink),
+        Format::Jsonl => jsonl::read(file, reader, options, limits, sink),
+        Format::Csv => table::read(file, reader, options, limits, sink),
     };
 }
 

@@ -42,6 +42,8 @@ use residue::output::{CSV_HEADER, CsvReport, EVIDENCE_ITEMS, ReportRow, spreadsh
 use residue::{Assessment, LineLabel, Model, Record, Scorer, Verdict};
 use tempfile::TempDir;
 
+mod common;
+
 /// The targets, for splitting the budget.
 const TARGETS: u64 = 11;
 /// The longest input a mutation produces.
@@ -1419,35 +1421,8 @@ fn check_limited(limited: &[Result<Record, Error>], whole: &[Result<Record, Erro
         let Some(w) = whole.next() else { panic!("invariant: outcome {k} (line {line}) only with limits: {l:?}") };
         match (l, w) {
             (Ok(l), Ok(w)) => {
-                ensure!(l.id == w.id && l.origin == w.origin, "outcome {k}: another record {:?}", l.id);
-                match l.elided {
-                    None => ensure!(l.text == w.text, "outcome {k}: a record without an elided part lost text"),
-                    Some(elided) => {
-                        ensure!(w.text.starts_with(&l.text), "outcome {k}: the kept text is not a prefix");
-                        ensure!(
-                            l.text.len() as u64 + elided.bytes == w.text.len() as u64,
-                            "outcome {k}: {} kept + {} elided bytes for {}",
-                            l.text.len(),
-                            elided.bytes,
-                            w.text.len()
-                        );
-                        let words = count_words(&l.text) as u64 + elided.words;
-                        ensure!(
-                            words == count_words(&w.text) as u64,
-                            "outcome {k}: {words} words for {}",
-                            count_words(&w.text)
-                        );
-                        let a = scorer().assess_record(l, None);
-                        ensure!(
-                            a.analysis.words == scorer().assess(&w.text).analysis.words,
-                            "outcome {k}: assessed words differ"
-                        );
-                        ensure!(
-                            a.analysis.truncated_from == Some(w.text.len()),
-                            "outcome {k}: truncated_from {:?}",
-                            a.analysis.truncated_from
-                        );
-                    }
+                if let Err(e) = common::check_elided(l, w, scorer()) {
+                    panic!("invariant: outcome {k}: {e}");
                 }
             }
             (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {

@@ -24,13 +24,14 @@ use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use residue::analysis::count_words;
 use residue::error::Error;
 use residue::input::{self, InputFile, InputOptions};
 use residue::output::{CSV_HEADER, CsvReport, EVIDENCE_ITEMS, ReportRow, spreadsheet_safe};
 use residue::pipeline;
 use residue::{Assessment, LineLabel, Model, Record, Scorer, Verdict};
 use tempfile::TempDir;
+
+mod common;
 
 // ---------------------------------------------------------------------------------------
 // Shared scorers and invariant checks
@@ -720,42 +721,6 @@ fn read_with(dir: &Path, name: &str, data: &[u8], limits: input::Limits) -> Vec<
     out
 }
 
-/// A record read with a text limit against the same record read whole: the text is a prefix,
-/// the elided part accounts for the rest, and scoring counts every word and byte.
-fn check_elided(limited: &Record, whole: &Record) -> Result<(), String> {
-    ensure!(limited.id == whole.id && limited.origin == whole.origin, "another record: {:?}", limited.id);
-    match limited.elided {
-        None => ensure!(limited.text == whole.text, "a record without an elided part lost text"),
-        Some(elided) => {
-            ensure!(whole.text.starts_with(&limited.text), "the kept text is not a prefix of the whole");
-            ensure!(
-                limited.text.len() as u64 + elided.bytes == whole.text.len() as u64,
-                "{} kept + {} elided bytes for {}",
-                limited.text.len(),
-                elided.bytes,
-                whole.text.len()
-            );
-            let words = count_words(&limited.text) as u64 + elided.words;
-            ensure!(words == count_words(&whole.text) as u64, "{words} words for {}", count_words(&whole.text));
-            let a = scorer().assess_record(limited, None);
-            ensure!(a.analysis.words == scorer().assess(&whole.text).analysis.words, "assessed words differ");
-            ensure!(
-                a.analysis.truncated_from == Some(whole.text.len()),
-                "truncated_from {:?}",
-                a.analysis.truncated_from
-            );
-            let evidence = a.evidence(EVIDENCE_ITEMS);
-            ensure!(
-                evidence
-                    .first()
-                    .is_some_and(|e| e.starts_with("limit:") && e.ends_with(&format!("of {} bytes", whole.text.len()))),
-                "no limit evidence: {evidence:?}"
-            );
-        }
-    }
-    Ok(())
-}
-
 /// The outcomes of reading with limits against reading whole: one for one, records kept as
 /// prefixes, errors the same, except records over the record cap: an error of their own, on
 /// the line where the whole read has its outcome (or none, for a long blank line).
@@ -777,7 +742,7 @@ fn check_limited_read(limited: &[Result<Record, Error>], whole: &[Result<Record,
         }
         let Some(w) = whole.next() else { return Err(format!("outcome {k} (line {line}) only with limits: {l:?}")) };
         match (l, w) {
-            (Ok(l), Ok(w)) => check_elided(l, w).map_err(|e| format!("outcome {k}: {e}"))?,
+            (Ok(l), Ok(w)) => common::check_elided(l, w, scorer()).map_err(|e| format!("outcome {k}: {e}"))?,
             (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {
                 ensure!(a == b && m == n, "outcome {k}: {a}: {m} against {b}: {n}")
             }

@@ -1405,33 +1405,11 @@ fn too_long(result: &Result<Record, Error>) -> bool {
     matches!(result, Err(Error::Record { message, .. }) if message.starts_with("record longer than"))
 }
 
-/// As `properties.rs` `check_limited_read`: reading with limits gives the outcomes of reading
-/// whole, records as prefixes whose elided part accounts for the rest, except records over
-/// the record cap, each one error on the line where the whole read has its outcome (or none).
+/// Reading with limits gives the outcomes of reading whole (`common::check_limited_read`).
 fn check_limited(limited: &[Result<Record, Error>], whole: &[Result<Record, Error>]) {
-    let mut whole = whole.iter().peekable();
-    for (k, l) in limited.iter().enumerate() {
-        let line = line_of(l);
-        if too_long(l) {
-            if whole.peek().is_some_and(|w| line_of(w) == line) {
-                whole.next();
-            }
-            continue;
-        }
-        let Some(w) = whole.next() else { panic!("invariant: outcome {k} (line {line}) only with limits: {l:?}") };
-        match (l, w) {
-            (Ok(l), Ok(w)) => {
-                if let Err(e) = common::check_elided(l, w, scorer()) {
-                    panic!("invariant: outcome {k}: {e}");
-                }
-            }
-            (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {
-                ensure!(a == b && m == n, "outcome {k}: {a}: {m} against {b}: {n}")
-            }
-            (l, w) => panic!("invariant: outcome {k}: {l:?} with limits, {w:?} without"),
-        }
+    if let Err(e) = common::check_limited_read(limited, whole, scorer()) {
+        panic!("invariant: {e}");
     }
-    ensure!(whole.next().is_none(), "outcomes left over without limits");
 }
 
 #[test]

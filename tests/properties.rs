@@ -721,38 +721,6 @@ fn read_with(dir: &Path, name: &str, data: &[u8], limits: input::Limits) -> Vec<
     out
 }
 
-/// The outcomes of reading with limits against reading whole: one for one, records kept as
-/// prefixes, errors the same, except records over the record cap: an error of their own, on
-/// the line where the whole read has its outcome (or none, for a long blank line).
-fn check_limited_read(limited: &[Result<Record, Error>], whole: &[Result<Record, Error>]) -> Result<(), String> {
-    let line_of = |r: &Result<Record, Error>| match r {
-        Ok(record) => record.origin.line,
-        Err(Error::Record { line, .. }) => *line,
-        Err(_) => 0,
-    };
-    let too_long = |r: &Result<Record, Error>| matches!(r, Err(Error::Record { message, .. }) if message.starts_with("record longer than"));
-    let mut whole = whole.iter().peekable();
-    for (k, l) in limited.iter().enumerate() {
-        let line = line_of(l);
-        if too_long(l) {
-            if whole.peek().is_some_and(|w| line_of(w) == line) {
-                whole.next();
-            }
-            continue;
-        }
-        let Some(w) = whole.next() else { return Err(format!("outcome {k} (line {line}) only with limits: {l:?}")) };
-        match (l, w) {
-            (Ok(l), Ok(w)) => common::check_elided(l, w, scorer()).map_err(|e| format!("outcome {k}: {e}"))?,
-            (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {
-                ensure!(a == b && m == n, "outcome {k}: {a}: {m} against {b}: {n}")
-            }
-            (l, w) => return Err(format!("outcome {k}: {l:?} with limits, {w:?} without")),
-        }
-    }
-    ensure!(whole.next().is_none(), "outcomes left over without limits");
-    Ok(())
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
 
@@ -762,13 +730,13 @@ proptest! {
         let dir = TempDir::new().unwrap();
         let whole = read_with(dir.path(), "a.txt", &data, input::Limits::default());
         let limited = read_with(dir.path(), "a.txt", &data, input::Limits { text_bytes: limit, ..input::Limits::default() });
-        check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+        common::check_limited_read(&limited, &whole, scorer()).map_err(TestCaseError::fail)?;
         // The same through gzip, in two members: the reader streams the decompressed bytes.
         let half = data.len() / 2;
         let packed = [gzip(&data[..half]), gzip(&data[half..])].concat();
         let limited = read_with(dir.path(), "a.txt.gz", &packed, input::Limits { text_bytes: limit, ..input::Limits::default() });
         let whole: Vec<_> = whole.into_iter().map(|r| r.map(|r| Record { id: "a.txt.gz".into(), origin: residue::record::Origin { path: dir.path().join("a.txt.gz"), line: 1 }, ..r }).map_err(|e| match e { Error::Record { line, message, .. } => Error::Record { path: dir.path().join("a.txt.gz"), line, message }, other => other })).collect();
-        check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+        common::check_limited_read(&limited, &whole, scorer()).map_err(TestCaseError::fail)?;
     }
 
     /// JSONL and CSV records past the text limit keep a prefix; lines and records past the
@@ -786,7 +754,7 @@ proptest! {
         let data = render_jsonl(&lines, &crlf, final_newline);
         let whole = read_with(dir.path(), "a.jsonl", &data, input::Limits::default());
         let limited = read_with(dir.path(), "a.jsonl", &data, limits);
-        check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+        common::check_limited_read(&limited, &whole, scorer()).map_err(TestCaseError::fail)?;
 
         let mut writer = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
         writer.write_record(["id", "text", "url"]).unwrap();
@@ -803,7 +771,7 @@ proptest! {
             let on_line_one = matches!(&limited[0], Err(Error::Record { line: 1, .. }));
             prop_assert!(on_line_one, "the header error is on line 1");
         } else {
-            check_limited_read(&limited, &whole).map_err(TestCaseError::fail)?;
+            common::check_limited_read(&limited, &whole, scorer()).map_err(TestCaseError::fail)?;
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Invariants that the property tests and the fuzz targets both check.
 use residue::analysis::count_words;
+use residue::error::Error;
 use residue::output::EVIDENCE_ITEMS;
 use residue::{Record, Scorer};
 
@@ -44,5 +45,41 @@ pub fn check_elided(limited: &Record, whole: &Record, scorer: &Scorer) -> Result
             );
         }
     }
+    Ok(())
+}
+
+/// The outcomes of reading with limits against reading whole: one for one, records kept as
+/// prefixes, errors the same, except records over the record cap: an error of their own, on
+/// the line where the whole read has its outcome (or none, for a long blank line).
+pub fn check_limited_read(
+    limited: &[Result<Record, Error>],
+    whole: &[Result<Record, Error>],
+    scorer: &Scorer,
+) -> Result<(), String> {
+    let line_of = |r: &Result<Record, Error>| match r {
+        Ok(record) => record.origin.line,
+        Err(Error::Record { line, .. }) => *line,
+        Err(_) => 0,
+    };
+    let too_long = |r: &Result<Record, Error>| matches!(r, Err(Error::Record { message, .. }) if message.starts_with("record longer than"));
+    let mut whole = whole.iter().peekable();
+    for (k, l) in limited.iter().enumerate() {
+        let line = line_of(l);
+        if too_long(l) {
+            if whole.peek().is_some_and(|w| line_of(w) == line) {
+                whole.next();
+            }
+            continue;
+        }
+        let Some(w) = whole.next() else { return Err(format!("outcome {k} (line {line}) only with limits: {l:?}")) };
+        match (l, w) {
+            (Ok(l), Ok(w)) => check_elided(l, w, scorer).map_err(|e| format!("outcome {k}: {e}"))?,
+            (Err(Error::Record { line: a, message: m, .. }), Err(Error::Record { line: b, message: n, .. })) => {
+                ensure!(a == b && m == n, "outcome {k}: {a}: {m} against {b}: {n}")
+            }
+            (l, w) => return Err(format!("outcome {k}: {l:?} with limits, {w:?} without")),
+        }
+    }
+    ensure!(whole.next().is_none(), "outcomes left over without limits");
     Ok(())
 }

@@ -415,9 +415,12 @@ impl Scorer {
         if let Some(rule) = &self.attribution {
             let mut hits = Vec::new();
             rule.lexicon.find_in_text(&analysis.lower, &analysis.lines, &mut hits);
-            context
-                .attribution
-                .extend(hits.into_iter().filter(|(i, _)| !analysis.lines[*i].is_blank()).map(|(_, h)| h));
+            // A zero-weight entry masks a phrase that holds a verb of saying ("so-called").
+            context.attribution.extend(
+                hits.into_iter()
+                    .filter(|(i, h)| !analysis.lines[*i].is_blank() && rule.lexicon.entries[h.entry].weight > 0.0)
+                    .map(|(_, h)| h),
+            );
             for hit in &context.attribution {
                 let sentence = analysis.sentences.partition_point(|s| s.end <= hit.start);
                 if let Some(flag) = context.sentence_attributed.get_mut(sentence) {

@@ -28,7 +28,7 @@ use residue::error::Error;
 use residue::input::{self, InputFile, InputOptions};
 use residue::output::{CSV_HEADER, CsvReport, EVIDENCE_ITEMS, ReportRow, spreadsheet_safe};
 use residue::pipeline;
-use residue::{Assessment, LineLabel, Model, Record, Scorer, Verdict};
+use residue::{Model, Record, Scorer};
 use tempfile::TempDir;
 
 mod common;
@@ -57,179 +57,6 @@ macro_rules! ensure {
             return Err(format!($($arg)+));
         }
     };
-}
-
-/// The lines of a text as the analysis defines them: split at `\n`, one `\r` at the end of
-/// each dropped; a final line break ends the last line and does not start another.
-fn text_lines(text: &str) -> Vec<&str> {
-    split_lines_raw(text).into_iter().map(|line| line.strip_suffix('\r').unwrap_or(line)).collect()
-}
-
-/// The text split at `\n`, without a last empty piece after a final line break.
-fn split_lines_raw(text: &str) -> Vec<&str> {
-    let mut pieces: Vec<&str> = text.split('\n').collect();
-    if pieces.len() > 1 && text.ends_with('\n') {
-        pieces.pop();
-    }
-    pieces
-}
-
-fn unit(name: &str, value: f32) -> Result<(), String> {
-    ensure!(value.is_finite() && (0.0..=1.0).contains(&value), "{name} = {value} is not a finite number in 0..=1");
-    Ok(())
-}
-
-/// Every invariant of one assessment of `input`.
-fn check_assessment(input: &str, a: &Assessment) -> Result<(), String> {
-    let analysis = &a.analysis;
-    let text = analysis.text;
-    ensure!(input.starts_with(text), "the analysed text is not a prefix of the input");
-    ensure!(
-        (text.len() < input.len()) == analysis.truncated_from.is_some(),
-        "truncated_from {:?} but analysed {} of {} bytes",
-        analysis.truncated_from,
-        text.len(),
-        input.len()
-    );
-    ensure!(analysis.lower.len() == text.len(), "lower has {} bytes, text {}", analysis.lower.len(), text.len());
-    for i in 0..=text.len() {
-        ensure!(
-            text.is_char_boundary(i) == analysis.lower.is_char_boundary(i),
-            "char boundaries of lower and text differ at {i}"
-        );
-    }
-
-    // Scores.
-    let s = a.scores;
-    for (name, value) in [
-        ("paywall", s.paywall),
-        ("widget", s.widget),
-        ("filler", s.filler),
-        ("framing", s.framing),
-        ("repetition", s.repetition),
-        ("boilerplate_share", a.boilerplate_share),
-        ("credibility", a.credibility),
-    ] {
-        unit(name, value)?;
-    }
-
-    // Lines: exactly the lines of the analysed text, one label each.
-    let expected = text_lines(text);
-    let n = analysis.lines.len();
-    ensure!(n == expected.len(), "{n} analysis lines, the text has {}", expected.len());
-    for (i, want) in expected.iter().enumerate() {
-        ensure!(analysis.line_text(i) == *want, "line {i} is {:?}, expected {want:?}", analysis.line_text(i));
-    }
-    ensure!(a.labels.labels.len() == n, "{} labels for {n} lines", a.labels.labels.len());
-    ensure!(a.labels.weights.len() == n, "{} label weights for {n} lines", a.labels.weights.len());
-    for (i, w) in a.labels.weights.iter().enumerate() {
-        ensure!(w.is_finite() && *w >= 0.0, "label weight {w} of line {i}");
-    }
-    ensure!(
-        analysis.title_line == analysis.lines.iter().position(|l| !l.is_blank()),
-        "title_line {:?} is not the first line with words",
-        analysis.title_line
-    );
-
-    // Sentences and quotes lie inside their lines.
-    for (k, sentence) in analysis.sentences.iter().enumerate() {
-        ensure!(sentence.line < n, "sentence {k} on line {} of {n}", sentence.line);
-        let line = analysis.lines[sentence.line];
-        ensure!(
-            line.start <= sentence.start && sentence.start < sentence.end && sentence.end <= line.end,
-            "sentence {k} {}..{} outside its line {}..{}",
-            sentence.start,
-            sentence.end,
-            line.start,
-            line.end
-        );
-        ensure!(
-            text.is_char_boundary(sentence.start) && text.is_char_boundary(sentence.end),
-            "sentence {k} cuts a character"
-        );
-    }
-    for (k, quote) in analysis.quotes.iter().enumerate() {
-        ensure!(quote.line < n, "quote {k} on line {} of {n}", quote.line);
-        let line = analysis.lines[quote.line];
-        ensure!(
-            line.start <= quote.start && quote.start <= quote.end && quote.end <= line.end,
-            "quote {k} {}..{} outside its line {}..{}",
-            quote.start,
-            quote.end,
-            line.start,
-            line.end
-        );
-        ensure!(text.is_char_boundary(quote.start) && text.is_char_boundary(quote.end), "quote {k} cuts a character");
-    }
-
-    // Findings: on char boundaries, inside the analysed text and inside their line, sorted.
-    let mut previous_start = 0;
-    for f in &a.findings {
-        ensure!(f.line < n, "finding {} on line {} of {n}", f.rule, f.line);
-        let line = analysis.lines[f.line];
-        ensure!(
-            f.start <= f.end && f.end <= text.len(),
-            "finding {} span {}..{} outside the text ({} bytes)",
-            f.rule,
-            f.start,
-            f.end,
-            text.len()
-        );
-        ensure!(
-            text.is_char_boundary(f.start) && text.is_char_boundary(f.end),
-            "finding {} span {}..{} cuts a character",
-            f.rule,
-            f.start,
-            f.end
-        );
-        ensure!(
-            line.start <= f.start && f.end <= line.end,
-            "finding {} span {}..{} is not inside its line {} ({}..{})",
-            f.rule,
-            f.start,
-            f.end,
-            f.line,
-            line.start,
-            line.end
-        );
-        ensure!(f.weight.is_finite() && f.weight >= 0.0, "finding {} weight {}", f.rule, f.weight);
-        ensure!(f.start >= previous_start, "findings are not sorted by position");
-        previous_start = f.start;
-        let _ = f.phrase(analysis);
-    }
-
-    // Evidence and verdict.
-    let evidence = a.evidence(EVIDENCE_ITEMS);
-    ensure!(evidence.len() <= EVIDENCE_ITEMS, "{} evidence items", evidence.len());
-    if analysis.words == 0 {
-        ensure!(a.verdict == Verdict::Drop, "a record without words has verdict {:?}", a.verdict);
-    }
-
-    // Cleaned text: the text's own lines, in order; exactly the kept lines with text.
-    for drop in
-        [&[][..], &[LineLabel::Paywall, LineLabel::Widget], &[LineLabel::Paywall, LineLabel::Widget, LineLabel::Filler]]
-    {
-        let cleaned = a.cleaned_text(drop);
-        // The cleaned text joins the kept lines with `\n`.
-        let cleaned_lines: Vec<&str> = if cleaned.is_empty() { Vec::new() } else { split_lines_raw(&cleaned) };
-        ensure!(
-            is_subsequence(&cleaned_lines, &expected),
-            "cleaned_text({drop:?}) lines are not a subsequence of the text's lines: {cleaned:?}"
-        );
-        let kept: Vec<&str> = (0..n)
-            .filter(|&i| !drop.contains(&a.labels.labels[i]))
-            .map(|i| analysis.line_text(i))
-            .filter(|l| !l.trim().is_empty())
-            .collect();
-        let shown: Vec<&str> = cleaned_lines.iter().copied().filter(|l| !l.trim().is_empty()).collect();
-        ensure!(shown == kept, "cleaned_text({drop:?}) keeps {shown:?}, the kept lines are {kept:?}");
-    }
-    Ok(())
-}
-
-fn is_subsequence(sub: &[&str], of: &[&str]) -> bool {
-    let mut rest = of.iter();
-    sub.iter().all(|s| rest.any(|o| o == s))
 }
 
 /// Writes one row as CSV and checks it parses back into the header and 15 safe cells.
@@ -492,13 +319,13 @@ proptest! {
     #[test]
     fn assess_keeps_every_invariant_on_any_text(text in text()) {
         let a = scorer().assess(&text);
-        check_assessment(&text, &a).map_err(TestCaseError::fail)?;
+        common::check_assessment(&text, &a).map_err(TestCaseError::fail)?;
     }
 
     #[test]
     fn assess_keeps_every_invariant_past_the_analysis_limit(text in text()) {
         let a = short_scorer().assess(&text);
-        check_assessment(&text, &a).map_err(TestCaseError::fail)?;
+        common::check_assessment(&text, &a).map_err(TestCaseError::fail)?;
         if text.len() > 61 {
             prop_assert_eq!(a.analysis.truncated_from, Some(text.len()));
             prop_assert!(a.evidence(EVIDENCE_ITEMS)[0].starts_with("limit:"));

@@ -65,6 +65,12 @@ impl BucketMap {
         self.slots[self.home(tag(key))]
     }
 
+    /// Asks the processor to start loading the slot where `key` starts probing, without
+    /// waiting for it: called for a record ahead of the one being checked.
+    pub fn prefetch(&self, key: u32) {
+        super::prefetch(&self.slots[self.home(tag(key))]);
+    }
+
     /// The slot that holds `key`, or the empty slot where it would go.
     fn find(&self, key: u32) -> usize {
         let tag = tag(key);

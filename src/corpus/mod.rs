@@ -40,3 +40,23 @@ pub use template::{SourceTemplate, TemplateLines, record_keys};
 
 #[cfg(test)]
 mod rewrite_tests;
+
+/// Asks the processor to start loading `value`'s cache lines without waiting for them.
+pub(crate) fn prefetch<T>(value: &T) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let start: *const T = value;
+        for line in 0..size_of::<T>().div_ceil(64).max(1) {
+            // SAFETY: a prefetch is a hint that never faults and changes no memory (the
+            // address need not even be valid), and `sse`, which it needs, is part of every
+            // x86_64 target.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                    start.cast::<i8>().wrapping_add(line * 64),
+                );
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = value;
+}

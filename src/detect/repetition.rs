@@ -2,8 +2,8 @@
 //! repeats are found with string similarity (normalised Levenshtein, strsim), so a
 //! paragraph duplicated by a scraper with one number changed still counts; short list items
 //! that share a pattern do not.
-use rustc_hash::FxHashMap as HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use std::hash::{Hash, Hasher};
 
 use super::{Context, Detector, RuleRef, Signal, saturate};
 use crate::analysis::Analysis;
@@ -42,14 +42,15 @@ impl Detector for Repetition {
         let w = &self.weights.repetition;
         let mut findings = Vec::new();
         let mut seen: HashMap<u64, usize> = HashMap::default();
-        // (sentence index, normalised text, sorted distinct word hashes) of near-repeat candidates.
-        let mut near: Vec<(usize, String, Vec<u64>)> = Vec::new();
+        // Near-repeat candidates: (sentence index, normalised length in bytes, its first
+        // COMPARE_CHARS characters, sorted distinct word hashes).
+        let mut near: Vec<(usize, usize, Vec<char>, Vec<u64>)> = Vec::new();
         for (index, sentence) in analysis.sentences.iter().enumerate() {
             if sentence.words < w.min_words_exact {
                 continue;
             }
             let normalised = normalise(&analysis.lower[sentence.start..sentence.end]);
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = FxHasher::default();
             normalised.hash(&mut hasher);
             let key = hasher.finish();
             let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
@@ -60,17 +61,16 @@ impl Detector for Repetition {
             seen.insert(key, index);
             if sentence.words >= w.min_words_near {
                 let words = word_hashes(&normalised);
-                near.push((index, normalised, words));
+                near.push((index, normalised.len(), normalised.chars().take(COMPARE_CHARS).collect(), words));
             }
         }
         // Near repeats: compare each candidate with earlier ones of similar length.
         let mut pairs = 0;
         let mut edit_distances = 0;
         'outer: for later in 1..near.len() {
-            let (index, ref text, ref words) = near[later];
-            let a: String = text.chars().take(COMPARE_CHARS).collect();
-            for (_, other, other_words) in &near[..later] {
-                let (la, lb) = (text.len() as f64, other.len() as f64);
+            let (index, length, ref a, ref words) = near[later];
+            for (_, other_length, b, other_words) in &near[..later] {
+                let (la, lb) = (length as f64, *other_length as f64);
                 if la.min(lb) / la.max(lb) < w.near_similarity - 0.05 {
                     continue;
                 }
@@ -83,8 +83,7 @@ impl Detector for Repetition {
                     continue;
                 }
                 edit_distances += 1;
-                let b: String = other.chars().take(COMPARE_CHARS).collect();
-                if strsim::normalized_levenshtein(&a, &b) >= w.near_similarity {
+                if similar_at_least(a, b, w.near_similarity) {
                     let sentence = analysis.sentences[index];
                     let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
                     findings.push(rule.finding(sentence.line, sentence.start, sentence.end, weight));
@@ -103,7 +102,7 @@ fn word_hashes(normalised: &str) -> Vec<u64> {
     let mut hashes: Vec<u64> = normalised
         .split(' ')
         .map(|word| {
-            let mut hasher = DefaultHasher::new();
+            let mut hasher = FxHasher::default();
             word.hash(&mut hasher);
             hasher.finish()
         })
@@ -111,6 +110,64 @@ fn word_hashes(normalised: &str) -> Vec<u64> {
     hashes.sort_unstable();
     hashes.dedup();
     hashes
+}
+
+/// Whether the normalised Levenshtein similarity of `a` and `b` (strsim's
+/// `normalized_levenshtein`: 1 − distance / the longer length, in characters) is at least
+/// `threshold`. The answer is the same, but only the cells of the edit-distance table within
+/// the largest distance that still passes are computed, and the search stops as soon as a
+/// row exceeds it: most pairs that reach this test are not repeats and fail within a few rows.
+fn similar_at_least(a: &[char], b: &[char], threshold: f64) -> bool {
+    let longer = a.len().max(b.len());
+    if longer == 0 {
+        return 1.0 >= threshold;
+    }
+    let passes = |distance: usize| 1.0 - distance as f64 / longer as f64 >= threshold;
+    // The largest passing distance, by the very expression strsim's caller would compare.
+    let mut max = ((1.0 - threshold) * longer as f64).floor().clamp(0.0, longer as f64) as usize;
+    while max < longer && passes(max + 1) {
+        max += 1;
+    }
+    while max > 0 && !passes(max) {
+        max -= 1;
+    }
+    passes(max) && levenshtein_within(a, b, max)
+}
+
+/// Whether the Levenshtein distance of `a` and `b` is at most `max` (Ukkonen's band: a cell
+/// farther than `max` from the diagonal costs more than `max`).
+fn levenshtein_within(a: &[char], b: &[char], max: usize) -> bool {
+    let (a, b) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if b.len() - a.len() > max {
+        return false;
+    }
+    if a.is_empty() {
+        return true;
+    }
+    // Values above `max` are all "too far"; they are kept at `over` so sums cannot overflow.
+    let over = max + 1;
+    let mut previous: Vec<usize> = (0..=b.len()).map(|j| j.min(over)).collect();
+    let mut current = vec![over; b.len() + 1];
+    for i in 1..=a.len() {
+        let low = i.saturating_sub(max).max(1);
+        let high = (i + max).min(b.len());
+        current[low - 1] = if low == 1 { i.min(over) } else { over };
+        let mut row_min = current[low - 1];
+        for j in low..=high {
+            let substitution = previous[j - 1] + usize::from(a[i - 1] != b[j - 1]);
+            let value = substitution.min(previous[j] + 1).min(current[j - 1] + 1).min(over);
+            current[j] = value;
+            row_min = row_min.min(value);
+        }
+        if high < b.len() {
+            current[high + 1] = over;
+        }
+        if row_min > max {
+            return false;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()] <= max
 }
 
 /// Size of the intersection of two sorted, distinct lists.
@@ -140,4 +197,49 @@ fn normalise(lower: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn chars(text: &str) -> Vec<char> {
+        text.chars().collect()
+    }
+
+    #[test]
+    fn the_banded_distance_agrees_with_strsim_on_examples() {
+        let pairs = [
+            ("", ""),
+            ("", "abc"),
+            ("kitten", "sitting"),
+            ("the mayor said on monday 12", "the mayor said on tuesday 13"),
+            ("préfet à paris", "prefet a paris"),
+            ("abc", "abc"),
+        ];
+        for (a, b) in pairs {
+            let distance = strsim::levenshtein(a, b);
+            for max in 0..12 {
+                assert_eq!(levenshtein_within(&chars(a), &chars(b), max), distance <= max, "{a:?} {b:?} {max}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_threshold_test_agrees_with_strsim(
+            a in "[abcé ]{0,40}",
+            b in "[abcé ]{0,40}",
+            threshold in 0.0f64..1.05,
+        ) {
+            let expected = strsim::normalized_levenshtein(&a, &b) >= threshold;
+            prop_assert_eq!(similar_at_least(&chars(&a), &chars(&b), threshold), expected);
+        }
+
+        #[test]
+        fn the_banded_distance_agrees_with_strsim(a in "[ab ]{0,30}", b in "[ab ]{0,30}", max in 0usize..35) {
+            prop_assert_eq!(levenshtein_within(&chars(&a), &chars(&b), max), strsim::levenshtein(&a, &b) <= max);
+        }
+    }
 }

@@ -1,9 +1,13 @@
-//! Phrase lists matched with one Aho-Corasick automaton each, over the lowercased text.
+//! Phrase lists matched with one Aho-Corasick automaton each, over the lowercased text, or
+//! all at once with a [`LexiconSet`]: one automaton over every lexicon's phrases, so that a
+//! text is read once instead of once per lexicon, with the same matches.
 //!
 //! A pattern is a lowercase phrase matched at word boundaries. `^` anchors it to the start
 //! of a line and `$` to its end, where "start" and "end" skip spaces, bullets and
 //! punctuation, so `^leave a reply$` matches the line "Leave a Reply:" but not a sentence
 //! that mentions leaving a reply.
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use crate::error::{Error, Result};
@@ -110,7 +114,8 @@ impl Lexicon {
     pub fn find_in_line(&self, lower: &str, start: usize, end: usize, hits: &mut Vec<Hit>) {
         let Some(automaton) = &self.automaton else { return };
         for found in automaton.find_iter(&lower[start..end]) {
-            if let Some(hit) = self.accept(lower, start, end, start + found.start(), start + found.end(), found) {
+            let pattern = found.pattern().as_usize();
+            if let Some(hit) = self.accept(lower, start, end, start + found.start(), start + found.end(), pattern) {
                 hits.push(hit);
             }
         }
@@ -121,33 +126,51 @@ impl Lexicon {
     /// so no match spans two lines and the result is that of [`Self::find_in_line`] on each.
     pub fn find_in_text(&self, lower: &str, lines: &[crate::analysis::Line], hits: &mut Vec<(usize, Hit)>) {
         let Some(automaton) = &self.automaton else { return };
+        let matches = automaton.find_iter(lower).map(|found| PhraseMatch {
+            pattern: found.pattern().as_u32(),
+            start: found.start(),
+            end: found.end(),
+        });
+        self.hits_of_matches(lower, lines, matches, hits);
+    }
+
+    /// [`Self::find_in_text`] from this lexicon's matches as a [`LexiconSet`] found them.
+    pub fn hits_of_matches(
+        &self,
+        lower: &str,
+        lines: &[crate::analysis::Line],
+        matches: impl IntoIterator<Item = PhraseMatch>,
+        hits: &mut Vec<(usize, Hit)>,
+    ) {
         let mut line = 0;
-        for found in automaton.find_iter(lower) {
-            while line < lines.len() && lines[line].end < found.end() {
+        for found in matches {
+            while line < lines.len() && lines[line].end < found.end {
                 line += 1;
             }
             let Some(&crate::analysis::Line { start, end, .. }) = lines.get(line) else { break };
-            if found.start() < start {
+            if found.start < start {
                 continue;
             }
-            if let Some(hit) = self.accept(lower, start, end, found.start(), found.end(), found) {
+            if let Some(hit) = self.accept(lower, start, end, found.start, found.end, found.pattern as usize) {
                 hits.push((line, hit));
             }
         }
     }
 
+    /// The phrase of automaton pattern `pattern`.
+    fn phrase(&self, pattern: usize) -> &str {
+        &self.entries[self.variants[pattern][0]].phrase
+    }
+
+    /// Automaton patterns: one per distinct phrase.
+    fn patterns(&self) -> usize {
+        self.variants.len()
+    }
+
     /// The hit for a match at `lower[s..e]` on the line `lower[start..end]`, if it stands at
     /// word boundaries and an entry's anchors hold: among the entries sharing the phrase, the
     /// heaviest.
-    fn accept(
-        &self,
-        lower: &str,
-        start: usize,
-        end: usize,
-        s: usize,
-        e: usize,
-        found: aho_corasick::Match,
-    ) -> Option<Hit> {
+    fn accept(&self, lower: &str, start: usize, end: usize, s: usize, e: usize, pattern: usize) -> Option<Hit> {
         let line = &lower[start..end];
         let (s, e) = (s - start, e - start);
         if !is_word_boundary(line, s, e) {
@@ -155,7 +178,7 @@ impl Lexicon {
         }
         let content_start = line.len() - line.trim_start_matches(is_edge_char).len();
         let content_end = line.trim_end_matches(is_edge_char).len();
-        self.variants[found.pattern().as_usize()]
+        self.variants[pattern]
             .iter()
             .copied()
             .filter(|&i| {
@@ -169,6 +192,105 @@ impl Lexicon {
     /// Whether the lexicon has no entries.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// A phrase found in a text, before the word-boundary and anchor checks: the lexicon's
+/// automaton pattern and its byte span.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PhraseMatch {
+    pub pattern: u32,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Several lexicons searched with one automaton. Each lexicon gets the matches its own
+/// automaton would find (leftmost-longest, not overlapping), picked from every match of
+/// every phrase: there are few, and reading the text once instead of once per lexicon was
+/// most of the cost of matching.
+#[derive(Debug, Clone)]
+pub struct LexiconSet {
+    names: Arc<[String]>,
+    /// For each pattern of the shared automaton, the (lexicon, pattern of that lexicon) pairs
+    /// whose phrase it is.
+    owners: Vec<Vec<(u32, u32)>>,
+    automaton: Option<AhoCorasick>,
+}
+
+/// Each lexicon's matches in one text, as [`LexiconSet::scan`] found them.
+#[derive(Debug, Clone, Default)]
+pub struct LexiconMatches {
+    names: Arc<[String]>,
+    matches: Vec<Vec<PhraseMatch>>,
+}
+
+impl LexiconMatches {
+    /// The matches of the lexicon called `name`, or `None` when it was not in the set.
+    pub fn of(&self, name: &str) -> Option<&[PhraseMatch]> {
+        let at = self.names.iter().position(|n| n == name)?;
+        Some(&self.matches[at])
+    }
+}
+
+impl LexiconSet {
+    pub fn new(lexicons: &[&Lexicon]) -> Result<Self> {
+        let mut phrases: Vec<&str> = Vec::new();
+        let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
+        let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        for (l, lexicon) in lexicons.iter().enumerate() {
+            for pattern in 0..lexicon.patterns() {
+                let phrase = lexicon.phrase(pattern);
+                let at = *index.entry(phrase).or_insert_with(|| {
+                    phrases.push(phrase);
+                    owners.push(Vec::new());
+                    phrases.len() - 1
+                });
+                owners[at].push((l as u32, pattern as u32));
+            }
+        }
+        let automaton = if phrases.is_empty() {
+            None
+        } else {
+            // Every match of every phrase (standard semantics, overlapping), from which each
+            // lexicon's leftmost-longest matches are picked. A contiguous NFA: the DFA of all
+            // lexicons (about a thousand phrases) takes 2 MB, and between one record's scan
+            // and the next the other detectors push it out of the caches; the NFA's 150 KB
+            // stay, and scoring spent half as long in the scan.
+            Some(
+                AhoCorasickBuilder::new()
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
+                    .match_kind(MatchKind::Standard)
+                    .build(&phrases)
+                    .map_err(|e| Error::Model { file: "lexicons".into(), line: 0, message: e.to_string() })?,
+            )
+        };
+        Ok(LexiconSet { names: lexicons.iter().map(|l| l.name.clone()).collect(), owners, automaton })
+    }
+
+    /// Each lexicon's leftmost-longest matches in `lower`, in text order.
+    pub fn scan(&self, lower: &str) -> LexiconMatches {
+        let mut matches: Vec<Vec<PhraseMatch>> = vec![Vec::new(); self.names.len()];
+        if let Some(automaton) = &self.automaton {
+            for found in automaton.find_overlapping_iter(lower) {
+                for &(lexicon, pattern) in &self.owners[found.pattern().as_usize()] {
+                    matches[lexicon as usize].push(PhraseMatch { pattern, start: found.start(), end: found.end() });
+                }
+            }
+        }
+        for list in &mut matches {
+            // Leftmost first, the longest of those that start together, then none that
+            // overlaps a match already taken: what a leftmost-longest search returns.
+            list.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
+            let mut free_from = 0;
+            list.retain(|m| {
+                let take = m.start >= free_from;
+                if take {
+                    free_from = m.end;
+                }
+                take
+            });
+        }
+        LexiconMatches { names: Arc::clone(&self.names), matches }
     }
 }
 
@@ -265,6 +387,43 @@ mod tests {
         hits.clear();
         lex.find_in_line(&lower, 0, lower.len(), &mut hits);
         assert_eq!(lex.entries[hits[0].entry].weight, 0.6);
+    }
+
+    /// Lines of `text` as the analysis splits them, for `find_in_text`.
+    fn lines_of(text: &str) -> Vec<crate::analysis::Line> {
+        crate::analysis::Analysis::new(text, usize::MAX).lines.clone()
+    }
+
+    proptest::proptest! {
+        /// One shared scan gives each lexicon exactly the hits of its own scan, with phrases
+        /// that overlap, nest and repeat across lexicons.
+        #[test]
+        fn a_lexicon_set_finds_what_each_lexicon_finds(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec!["new", "york", "times", "new york", "the", "th", "\n", "-", "é"]),
+                0..40,
+            ),
+        ) {
+            let text = words.join(" ");
+            let a = lexicon("new york\t1\tcity\nyork times\t1\tpaper\nnew\t0.5\tword\n^the\t1\tstart\n");
+            let b = Lexicon::parse(
+                "other",
+                &[("other.tsv".to_string(), "new york times\t1\tpaper\ntimes$\t1\tend\nthe th\t1\tx\né\t1\tletter\n")],
+            )
+            .unwrap();
+            let lower = text.to_lowercase();
+            let lines = lines_of(&lower);
+            let set = LexiconSet::new(&[&a, &b]).unwrap();
+            let matches = set.scan(&lower);
+            for lexicon in [&a, &b] {
+                let (mut alone, mut shared) = (Vec::new(), Vec::new());
+                lexicon.find_in_text(&lower, &lines, &mut alone);
+                let found = matches.of(&lexicon.name).unwrap();
+                lexicon.hits_of_matches(&lower, &lines, found.iter().copied(), &mut shared);
+                proptest::prop_assert_eq!(alone, shared);
+            }
+            proptest::prop_assert!(matches.of("missing").is_none());
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ use crate::corpus::SourceTemplate;
 use crate::detect::{self, Context, Detector, Finding, LexiconRule, RuleRef, saturate};
 use crate::error::Result;
 use crate::label::{Labeller, Labels};
+use crate::lexicon::{Lexicon, LexiconSet};
 use crate::lines::{self, LineFeatures, LineModel, RuleEvidence};
 use crate::model::{Category, LineLabel, Model};
 use crate::record::Record;
@@ -182,6 +183,8 @@ pub struct Scorer {
     labeller: Labeller,
     attribution: Option<LexiconRule>,
     clickbait: Option<LexiconRule>,
+    /// Every lexicon that a rule scans whole texts with, searched in one pass.
+    lexicon_set: LexiconSet,
     analysis_limit: usize,
 }
 
@@ -198,6 +201,7 @@ impl Scorer {
             labeller: Labeller::new(&model)?,
             attribution: LexiconRule::resolve(&model, "CR002", Category::Credibility)?,
             clickbait: LexiconRule::resolve(&model, "CR003", Category::Credibility)?,
+            lexicon_set: whole_text_lexicons(&model)?,
             analysis_limit: DEFAULT_ANALYSIS_LIMIT,
             model,
         })
@@ -410,11 +414,12 @@ impl Scorer {
         let mut context = Context {
             sentence_attributed: vec![false; analysis.sentences.len()],
             line_attributed: vec![false; analysis.lines.len()],
+            lexicon_matches: self.lexicon_set.scan(&analysis.lower),
             ..Context::default()
         };
         if let Some(rule) = &self.attribution {
             let mut hits = Vec::new();
-            rule.lexicon.find_in_text(&analysis.lower, &analysis.lines, &mut hits);
+            detect::find_lexicon(&rule.lexicon, analysis, &context, &mut hits);
             // A zero-weight entry masks a phrase that holds a verb of saying ("so-called").
             context.attribution.extend(
                 hits.into_iter()
@@ -509,4 +514,15 @@ pub fn boilerplate_share(analysis: &Analysis, labels: &[LineLabel]) -> f32 {
         }
     }
     if total == 0 { 0.0 } else { boilerplate as f32 / total as f32 }
+}
+
+/// One set of the lexicons that rules match against whole texts (the clickbait lexicon reads
+/// only the title line, and is searched there on its own).
+fn whole_text_lexicons(model: &Model) -> Result<LexiconSet> {
+    let mut names: Vec<&str> =
+        model.rules.iter().filter(|r| r.code != "CR003").filter_map(|r| r.lexicon.as_deref()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let lexicons: Vec<&Lexicon> = names.iter().filter_map(|name| model.lexicon(name)).collect();
+    LexiconSet::new(&lexicons)
 }

@@ -2,7 +2,7 @@
 //! [`Signal`]: a score and the [`Finding`]s behind it. No detector reads files or global state.
 use crate::analysis::Analysis;
 use crate::error::{Error, Result};
-use crate::lexicon::{Hit, Lexicon};
+use crate::lexicon::{Hit, Lexicon, LexiconMatches};
 use crate::model::{Category, LineLabel, Model, ShapeWeights};
 
 pub mod filler;
@@ -62,6 +62,9 @@ pub struct Context {
     pub line_attributed: Vec<bool>,
     /// The language guessed from function words (`en`, `de`, ...), if any.
     pub language: Option<String>,
+    /// Every lexicon's matches in the text, found in one pass by the scorer's
+    /// [`crate::lexicon::LexiconSet`]; a lexicon missing here is searched on its own.
+    pub lexicon_matches: LexiconMatches,
 }
 
 /// A rule as a detector holds it: resolved from the model once, copied into findings.
@@ -118,7 +121,7 @@ impl LexiconRule {
     /// given, by the line's shape (see [`line_shape_factor`]).
     pub fn scan(&self, analysis: &Analysis, context: &Context, shape: Option<&ShapeWeights>, out: &mut Vec<Finding>) {
         let mut hits = Vec::new();
-        self.lexicon.find_in_text(&analysis.lower, &analysis.lines, &mut hits);
+        find_lexicon(&self.lexicon, analysis, context, &mut hits);
         let mut factor = (usize::MAX, 1.0);
         for (index, hit) in hits {
             let line = analysis.lines[index];
@@ -135,6 +138,15 @@ impl LexiconRule {
                 out.push(self.rule.finding(index, hit.start, hit.end, weight));
             }
         }
+    }
+}
+
+/// The matches of `lexicon` in the analysed text: from the context's shared pass when it
+/// holds them, else by a search of its own.
+pub fn find_lexicon(lexicon: &Lexicon, analysis: &Analysis, context: &Context, hits: &mut Vec<(usize, Hit)>) {
+    match context.lexicon_matches.of(&lexicon.name) {
+        Some(matches) => lexicon.hits_of_matches(&analysis.lower, &analysis.lines, matches.iter().copied(), hits),
+        None => lexicon.find_in_text(&analysis.lower, &analysis.lines, hits),
     }
 }
 

@@ -64,12 +64,18 @@ impl Detector for Repetition {
                 near.push((index, normalised.len(), normalised.chars().take(COMPARE_CHARS).collect(), words));
             }
         }
-        // Near repeats: compare each candidate with earlier ones of similar length.
+        // Near repeats: compare each candidate with the earlier ones that could share enough
+        // words (see `PrefixIndex`) and are of similar length.
         let mut pairs = 0;
         let mut edit_distances = 0;
-        'outer: for later in 1..near.len() {
-            let (index, length, ref a, ref words) = near[later];
-            for (_, other_length, b, other_words) in &near[..later] {
+        let mut index = PrefixIndex::new(near.iter().map(|(_, _, _, words)| words.as_slice()));
+        let mut candidates: Vec<u32> = Vec::new();
+        'outer: for later in 0..near.len() {
+            let (sentence_index, length, ref a, ref words) = near[later];
+            index.candidates(later, &mut candidates);
+            index.insert(later);
+            for &earlier in &candidates {
+                let (_, other_length, b, other_words) = &near[earlier as usize];
                 let (la, lb) = (length as f64, *other_length as f64);
                 if la.min(lb) / la.max(lb) < w.near_similarity - 0.05 {
                     continue;
@@ -84,7 +90,7 @@ impl Detector for Repetition {
                 }
                 edit_distances += 1;
                 if similar_at_least(a, b, w.near_similarity) {
-                    let sentence = analysis.sentences[index];
+                    let sentence = analysis.sentences[sentence_index];
                     let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
                     findings.push(rule.finding(sentence.line, sentence.start, sentence.end, weight));
                     break;
@@ -94,6 +100,58 @@ impl Detector for Repetition {
         findings.sort_by_key(|f| f.start);
         let evidence: f32 = findings.iter().map(|f| f.weight).sum();
         Signal { score: saturate(evidence, self.weights.presence.repetition), findings }
+    }
+}
+
+/// Finds, for a sentence, the earlier sentences that may share [`MIN_SHARED_WORDS`] of the
+/// larger one's distinct words, without comparing every pair (prefix filtering). Each
+/// sentence's words are ordered rarest first (by how many of the article's sentences hold
+/// them); two sentences that share at least that share of their words must share a word
+/// among the first `len - floor(share * len) + 1` of each, so only those are indexed and
+/// probed. The candidates are a superset of the pairs that pass the shared-word test, and
+/// rare words keep them few: a page of a thousand sentences no longer costs half a million
+/// comparisons.
+struct PrefixIndex {
+    prefixes: Vec<Vec<u64>>,
+    postings: HashMap<u64, Vec<u32>>,
+}
+
+impl PrefixIndex {
+    fn new<'a>(sentences: impl Iterator<Item = &'a [u64]> + Clone) -> Self {
+        let mut frequency: HashMap<u64, u32> = HashMap::default();
+        for words in sentences.clone() {
+            for &word in words {
+                *frequency.entry(word).or_default() += 1;
+            }
+        }
+        let prefixes = sentences
+            .map(|words| {
+                let mut ordered = words.to_vec();
+                ordered.sort_unstable_by_key(|word| (frequency[word], *word));
+                let shared = (MIN_SHARED_WORDS * ordered.len() as f64).floor() as usize;
+                ordered.truncate(ordered.len() - shared.min(ordered.len()) + 1);
+                ordered
+            })
+            .collect();
+        PrefixIndex { prefixes, postings: HashMap::default() }
+    }
+
+    /// The indexed sentences that share a prefix word with sentence `at`, in ascending order.
+    fn candidates(&self, at: usize, out: &mut Vec<u32>) {
+        out.clear();
+        for word in &self.prefixes[at] {
+            if let Some(list) = self.postings.get(word) {
+                out.extend_from_slice(list);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
+    fn insert(&mut self, at: usize) {
+        for &word in &self.prefixes[at] {
+            self.postings.entry(word).or_default().push(at as u32);
+        }
     }
 }
 

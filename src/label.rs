@@ -144,10 +144,8 @@ impl Labeller {
         else {
             return;
         };
-        let body_words: HashSet<String> = (0..=last_prose)
-            .filter(|&i| labels[i] == LineLabel::Content)
-            .flat_map(|i| content_words(analysis.line_lower(i), &self.function_words))
-            .collect();
+        // Built at the first line that needs it: most pages have none.
+        let mut body_words: Option<HashSet<&str>> = None;
         for i in last_prose + 1..analysis.lines.len() {
             let line = analysis.lines[i];
             let text = analysis.line_text(i).trim();
@@ -160,10 +158,16 @@ impl Labeller {
             if !analysis.neighbours(i, 2).any(|j| labels[j].is_boilerplate()) {
                 continue;
             }
-            let words = content_words(analysis.line_lower(i), &self.function_words);
+            let words: Vec<&str> = content_words(analysis.line_lower(i), &self.function_words).collect();
             if words.is_empty() {
                 continue;
             }
+            let body_words = body_words.get_or_insert_with(|| {
+                (0..=last_prose)
+                    .filter(|&i| labels[i] == LineLabel::Content)
+                    .flat_map(|i| content_words(analysis.line_lower(i), &self.function_words))
+                    .collect()
+            });
             let shared = words.iter().filter(|w| body_words.contains(*w)).count();
             if shared as f32 / words.len() as f32 <= 0.25 {
                 findings.push(rule.finding(i, line.start, line.end, rule.weight));
@@ -221,12 +225,8 @@ fn fill_sandwiched(analysis: &Analysis, labels: &mut [LineLabel]) {
 }
 
 /// Words of four letters or more that are not function words.
-fn content_words(lower: &str, function_words: &HashSet<String>) -> Vec<String> {
-    lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| w.chars().count() >= 4 && !function_words.contains(*w))
-        .map(str::to_string)
-        .collect()
+fn content_words<'a>(lower: &'a str, function_words: &HashSet<String>) -> impl Iterator<Item = &'a str> {
+    lower.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 4 && !function_words.contains(*w))
 }
 
 /// The label slot with the most evidence, if it reaches `at`.

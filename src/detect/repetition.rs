@@ -49,10 +49,8 @@ impl Detector for Repetition {
             if sentence.words < w.min_words_exact {
                 continue;
             }
-            let normalised = normalise(&analysis.lower[sentence.start..sentence.end]);
-            let mut hasher = FxHasher::default();
-            normalised.hash(&mut hasher);
-            let key = hasher.finish();
+            let normalised = Normalised::of(&analysis.lower[sentence.start..sentence.end]);
+            let key = normalised.key;
             let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
             if seen.contains_key(&key) {
                 findings.push(rule.finding(sentence.line, sentence.start, sentence.end, weight));
@@ -60,8 +58,8 @@ impl Detector for Repetition {
             }
             seen.insert(key, index);
             if sentence.words >= w.min_words_near {
-                let words = word_hashes(&normalised);
-                near.push((index, normalised.len(), normalised.chars().take(COMPARE_CHARS).collect(), words));
+                let (length, chars, words) = normalised.near_form();
+                near.push((index, length, chars, words));
             }
         }
         // Near repeats: compare each candidate with the earlier ones that could share enough
@@ -155,21 +153,6 @@ impl PrefixIndex {
     }
 }
 
-/// Sorted, distinct hashes of the words of a normalised sentence.
-fn word_hashes(normalised: &str) -> Vec<u64> {
-    let mut hashes: Vec<u64> = normalised
-        .split(' ')
-        .map(|word| {
-            let mut hasher = FxHasher::default();
-            word.hash(&mut hasher);
-            hasher.finish()
-        })
-        .collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
-}
-
 /// Whether the normalised Levenshtein similarity of `a` and `b` (strsim's
 /// `normalized_levenshtein`: 1 − distance / the longer length, in characters) is at least
 /// `threshold`. The answer is the same, but only the cells of the edit-distance table within
@@ -189,7 +172,23 @@ fn similar_at_least(a: &[char], b: &[char], threshold: f64) -> bool {
     while max > 0 && !passes(max) {
         max -= 1;
     }
-    passes(max) && levenshtein_within(a, b, max)
+    passes(max) && histogram_distance_bound(a, b) <= max && levenshtein_within(a, b, max)
+}
+
+/// A lower bound of the edit distance, read off the two texts' character counts: one edit
+/// changes the counts by at most 2 in all (a substitution takes one character and adds
+/// another), so half the difference in counts is never more than the distance. Characters
+/// share 64 buckets, which can only lower the bound. Most pairs that share their words but are
+/// not repeats are turned down here, at the cost of one pass over each text.
+fn histogram_distance_bound(a: &[char], b: &[char]) -> usize {
+    let mut difference = [0i32; 64];
+    for &c in a {
+        difference[c as usize % 64] += 1;
+    }
+    for &c in b {
+        difference[c as usize % 64] -= 1;
+    }
+    difference.iter().map(|d| d.unsigned_abs() as usize).sum::<usize>().div_ceil(2)
 }
 
 /// Whether the Levenshtein distance of `a` and `b` is at most `max` (Ukkonen's band: a cell
@@ -245,16 +244,52 @@ fn shared_count(a: &[u64], b: &[u64]) -> usize {
     shared
 }
 
-/// Lowercase words joined by single spaces: punctuation and spacing do not make a new passage.
-fn normalise(lower: &str) -> String {
-    let mut out = String::with_capacity(lower.len());
-    for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
-        if !out.is_empty() {
-            out.push(' ');
+/// A sentence as repetition compares it: its lowercase words joined by single spaces
+/// (punctuation and spacing do not make a new passage), read in one pass without building
+/// the joined string.
+struct Normalised<'a> {
+    lower: &'a str,
+    /// A hash of the joined words: equal sentences have equal keys.
+    key: u64,
+}
+
+impl<'a> Normalised<'a> {
+    fn of(lower: &'a str) -> Self {
+        let mut hasher = FxHasher::default();
+        for word in words(lower) {
+            hasher.write(word.as_bytes());
+            hasher.write_u8(0xff);
         }
-        out.push_str(word);
+        Normalised { lower, key: hasher.finish() }
     }
-    out
+
+    /// What near-repeat comparison needs: the joined string's length in bytes, its first
+    /// [`COMPARE_CHARS`] characters, and the sorted, distinct hashes of its words.
+    fn near_form(&self) -> (usize, Vec<char>, Vec<u64>) {
+        let (mut length, mut chars, mut hashes) = (0, Vec::new(), Vec::new());
+        for word in words(self.lower) {
+            if length > 0 {
+                length += 1;
+                if chars.len() < COMPARE_CHARS {
+                    chars.push(' ');
+                }
+            }
+            length += word.len();
+            let room = COMPARE_CHARS - chars.len();
+            chars.extend(word.chars().take(room));
+            let mut hasher = FxHasher::default();
+            word.hash(&mut hasher);
+            hashes.push(hasher.finish());
+        }
+        hashes.sort_unstable();
+        hashes.dedup();
+        (length, chars, hashes)
+    }
+}
+
+/// The words of a lowercased sentence: runs of letters and digits.
+fn words(lower: &str) -> impl Iterator<Item = &str> {
+    lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
 }
 
 #[cfg(test)]
@@ -284,6 +319,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn punctuation_and_spacing_do_not_make_a_new_sentence() {
+        let a = Normalised::of("the mayor, who spoke   on monday - said no.");
+        let b = Normalised::of("the mayor who spoke on monday said no");
+        assert_eq!(a.key, b.key);
+        assert_ne!(a.key, Normalised::of("the mayor who spoke on tuesday said no").key);
+        let (length, chars, words) = a.near_form();
+        assert_eq!(length, "the mayor who spoke on monday said no".len());
+        assert_eq!(chars.iter().collect::<String>(), "the mayor who spoke on monday said no");
+        assert_eq!(words.len(), 8);
+        let long = "word ".repeat(100);
+        let (length, chars, words) = Normalised::of(&long).near_form();
+        assert_eq!((length, chars.len(), words.len()), (499, COMPARE_CHARS, 1));
+    }
+
     proptest! {
         #[test]
         fn the_threshold_test_agrees_with_strsim(
@@ -293,6 +343,11 @@ mod tests {
         ) {
             let expected = strsim::normalized_levenshtein(&a, &b) >= threshold;
             prop_assert_eq!(similar_at_least(&chars(&a), &chars(&b), threshold), expected);
+        }
+
+        #[test]
+        fn the_histogram_bound_is_never_above_the_distance(a in "[abcé ]{0,40}", b in "[abcé ]{0,40}") {
+            prop_assert!(histogram_distance_bound(&chars(&a), &chars(&b)) <= strsim::levenshtein(&a, &b));
         }
 
         #[test]

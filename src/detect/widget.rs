@@ -94,8 +94,14 @@ fn is_clock_time(token: &str) -> bool {
 }
 
 fn is_numeric_date(token: &str) -> bool {
-    let parts: Vec<&str> = token.split(['.', '-', '/']).filter(|p| !p.is_empty()).collect();
-    parts.len() == 3 && parts.iter().all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    let mut parts = 0;
+    for part in token.split(['.', '-', '/']).filter(|p| !p.is_empty()) {
+        parts += 1;
+        if parts > 3 || !(1..=4).contains(&part.len()) || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+    }
+    parts == 3
 }
 
 #[cfg(test)]

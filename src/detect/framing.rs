@@ -47,6 +47,7 @@ impl Detector for Framing {
         for rule in &self.lexicons {
             rule.scan(analysis, context, None, &mut findings);
         }
+        drop_nested(&mut findings);
         for finding in &mut findings {
             finding.weight *= self.voice_factor(analysis, context, finding.start);
         }
@@ -79,6 +80,33 @@ impl Detector for Framing {
     }
 }
 
+/// One phrase is one piece of evidence: where the lexicons overlap ("finally" in one,
+/// "finally admitted" in another; "so-called" and "so-called experts"), only the match that
+/// spans the other counts (the heavier one when two spans are equal).
+fn drop_nested(findings: &mut Vec<Finding>) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&findings[a], &findings[b]);
+        x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then(y.weight.total_cmp(&x.weight))
+    });
+    let mut nested = vec![false; findings.len()];
+    let mut reach = 0;
+    for (position, &index) in order.iter().enumerate() {
+        let finding = &findings[index];
+        // Sorted by start, longer first: a span is inside an earlier one exactly when it
+        // ends before the furthest end seen so far.
+        if position > 0 && finding.end <= reach {
+            nested[index] = true;
+        }
+        reach = reach.max(finding.end);
+    }
+    let mut index = 0;
+    findings.retain(|_| {
+        index += 1;
+        !nested[index - 1]
+    });
+}
+
 impl Framing {
     /// How much of a loaded word at `offset` is the author's own voice.
     fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize) -> f32 {
@@ -94,5 +122,30 @@ impl Framing {
             (None, true) => PARAPHRASE_FACTOR,
             (None, false) => 1.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rule: &'static str, start: usize, end: usize, weight: f32) -> Finding {
+        Finding { rule, category: Category::Framing, line_label: None, line: 0, start, end, weight }
+    }
+
+    #[test]
+    fn a_phrase_inside_a_longer_match_of_another_lexicon_counts_once() {
+        // "finally" (FR004) inside "finally admitted" (FR002), a separate word after both,
+        // and two equal spans of which the heavier stays.
+        let mut findings = vec![
+            at("FR004", 0, 7, 0.25),
+            at("FR002", 0, 16, 0.7),
+            at("FR001", 20, 26, 0.5),
+            at("FR004", 30, 35, 0.2),
+            at("FR001", 30, 35, 0.6),
+        ];
+        drop_nested(&mut findings);
+        let kept: Vec<(&str, usize, f32)> = findings.iter().map(|f| (f.rule, f.start, f.weight)).collect();
+        assert_eq!(kept, vec![("FR002", 0, 0.7), ("FR001", 20, 0.5), ("FR001", 30, 0.6)]);
     }
 }

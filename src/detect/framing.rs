@@ -9,6 +9,8 @@ use crate::model::{Category, Model, Weights};
 /// Share of its weight a loaded word keeps in a sentence that reports someone's words
 /// without quotation marks ("X said the regime ..."): half the author's, half the source's.
 const PARAPHRASE_FACTOR: f32 = 0.6;
+/// The rule of charged verbs of saying and presupposing verbs.
+const CHARGED_VERB: &str = "FR002";
 /// Share kept inside a quotation that has no speaker: the author chose to quote it.
 const UNATTRIBUTED_QUOTE_FACTOR: f32 = 0.6;
 
@@ -49,9 +51,13 @@ impl Detector for Framing {
         }
         drop_nested(&mut findings);
         for finding in &mut findings {
-            finding.weight *= self.voice_factor(analysis, context, finding.start);
+            finding.weight *= self.voice_factor(analysis, context, finding.start, finding.rule);
         }
         if let Some(rule) = &self.scare_quote {
+            // A headline's quotation marks are often a title's; a text of one line has no
+            // headline, its line is the author's text.
+            let headline =
+                analysis.title_line.filter(|_| analysis.lines.iter().filter(|l| !l.is_blank()).nth(1).is_some());
             for quote in &analysis.quotes {
                 let attributed = context.sentence_attributed.get(quote.sentence).copied().unwrap_or(false);
                 let is_whole_line = analysis.line_text(quote.line).trim().len() <= quote.end - quote.start + 8;
@@ -66,7 +72,7 @@ impl Detector for Framing {
                     || attributed
                     || is_whole_line
                     || is_name
-                    || Some(quote.line) == analysis.title_line
+                    || Some(quote.line) == headline
                 {
                     continue;
                 }
@@ -108,8 +114,8 @@ fn drop_nested(findings: &mut Vec<Finding>) {
 }
 
 impl Framing {
-    /// How much of a loaded word at `offset` is the author's own voice.
-    fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize) -> f32 {
+    /// How much of a loaded word at `offset`, found by `rule`, is the author's own voice.
+    fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize, rule: &str) -> f32 {
         let sentence = analysis.sentences.partition_point(|s| s.end <= offset);
         let attributed = context.sentence_attributed.get(sentence).copied().unwrap_or(false);
         // Quotes are in text order and do not overlap: the last one starting at or before
@@ -119,6 +125,9 @@ impl Framing {
         match (quoted, attributed) {
             (Some(_), true) => self.weights.framing.quoted_factor,
             (Some(_), false) => UNATTRIBUTED_QUOTE_FACTOR,
+            // The verb that reports the speech ("slammed", "finally admitted") is the author's
+            // word even when the words reported are the source's.
+            (None, true) if rule == CHARGED_VERB => 1.0,
             (None, true) => PARAPHRASE_FACTOR,
             (None, false) => 1.0,
         }

@@ -9,6 +9,8 @@ use crate::model::{Category, Model, Weights};
 /// Share of its weight a loaded word keeps in a sentence that reports someone's words
 /// without quotation marks ("X said the regime ..."): half the author's, half the source's.
 const PARAPHRASE_FACTOR: f32 = 0.6;
+/// The rule of charged verbs of saying and presupposing verbs.
+const CHARGED_VERB: &str = "FR002";
 /// Share kept inside a quotation that has no speaker: the author chose to quote it.
 const UNATTRIBUTED_QUOTE_FACTOR: f32 = 0.6;
 
@@ -47,10 +49,15 @@ impl Detector for Framing {
         for rule in &self.lexicons {
             rule.scan(analysis, context, None, &mut findings);
         }
+        drop_nested(&mut findings);
         for finding in &mut findings {
-            finding.weight *= self.voice_factor(analysis, context, finding.start);
+            finding.weight *= self.voice_factor(analysis, context, finding.start, finding.rule);
         }
         if let Some(rule) = &self.scare_quote {
+            // A headline's quotation marks are often a title's; a text of one line has no
+            // headline, its line is the author's text.
+            let headline =
+                analysis.title_line.filter(|_| analysis.lines.iter().filter(|l| !l.is_blank()).nth(1).is_some());
             for quote in &analysis.quotes {
                 let attributed = context.sentence_attributed.get(quote.sentence).copied().unwrap_or(false);
                 let is_whole_line = analysis.line_text(quote.line).trim().len() <= quote.end - quote.start + 8;
@@ -65,7 +72,7 @@ impl Detector for Framing {
                     || attributed
                     || is_whole_line
                     || is_name
-                    || Some(quote.line) == analysis.title_line
+                    || Some(quote.line) == headline
                 {
                     continue;
                 }
@@ -79,9 +86,36 @@ impl Detector for Framing {
     }
 }
 
+/// One phrase is one piece of evidence: where the lexicons overlap ("finally" in one,
+/// "finally admitted" in another; "so-called" and "so-called experts"), only the match that
+/// spans the other counts (the heavier one when two spans are equal).
+fn drop_nested(findings: &mut Vec<Finding>) {
+    let mut order: Vec<usize> = (0..findings.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (x, y) = (&findings[a], &findings[b]);
+        x.start.cmp(&y.start).then(y.end.cmp(&x.end)).then(y.weight.total_cmp(&x.weight))
+    });
+    let mut nested = vec![false; findings.len()];
+    let mut reach = 0;
+    for (position, &index) in order.iter().enumerate() {
+        let finding = &findings[index];
+        // Sorted by start, longer first: a span is inside an earlier one exactly when it
+        // ends before the furthest end seen so far.
+        if position > 0 && finding.end <= reach {
+            nested[index] = true;
+        }
+        reach = reach.max(finding.end);
+    }
+    let mut index = 0;
+    findings.retain(|_| {
+        index += 1;
+        !nested[index - 1]
+    });
+}
+
 impl Framing {
-    /// How much of a loaded word at `offset` is the author's own voice.
-    fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize) -> f32 {
+    /// How much of a loaded word at `offset`, found by `rule`, is the author's own voice.
+    fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize, rule: &str) -> f32 {
         let sentence = analysis.sentences.partition_point(|s| s.end <= offset);
         let attributed = context.sentence_attributed.get(sentence).copied().unwrap_or(false);
         // Quotes are in text order and do not overlap: the last one starting at or before
@@ -91,8 +125,36 @@ impl Framing {
         match (quoted, attributed) {
             (Some(_), true) => self.weights.framing.quoted_factor,
             (Some(_), false) => UNATTRIBUTED_QUOTE_FACTOR,
+            // The verb that reports the speech ("slammed", "finally admitted") is the author's
+            // word even when the words reported are the source's.
+            (None, true) if rule == CHARGED_VERB => 1.0,
             (None, true) => PARAPHRASE_FACTOR,
             (None, false) => 1.0,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(rule: &'static str, start: usize, end: usize, weight: f32) -> Finding {
+        Finding { rule, category: Category::Framing, line_label: None, line: 0, start, end, weight }
+    }
+
+    #[test]
+    fn a_phrase_inside_a_longer_match_of_another_lexicon_counts_once() {
+        // "finally" (FR004) inside "finally admitted" (FR002), a separate word after both,
+        // and two equal spans of which the heavier stays.
+        let mut findings = vec![
+            at("FR004", 0, 7, 0.25),
+            at("FR002", 0, 16, 0.7),
+            at("FR001", 20, 26, 0.5),
+            at("FR004", 30, 35, 0.2),
+            at("FR001", 30, 35, 0.6),
+        ];
+        drop_nested(&mut findings);
+        let kept: Vec<(&str, usize, f32)> = findings.iter().map(|f| (f.rule, f.start, f.weight)).collect();
+        assert_eq!(kept, vec![("FR002", 0, 0.7), ("FR001", 20, 0.5), ("FR001", 30, 0.6)]);
     }
 }

@@ -168,6 +168,7 @@ pub struct Presence {
 pub struct FramingWeights {
     pub quoted_factor: f32,
     pub scare_quote_max_words: u32,
+    pub lone_cue_factor: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -22,6 +22,23 @@ pub struct Framing {
 }
 
 impl Framing {
+    /// The findings' weight, sentence by sentence: a sentence whose cues stay below presence
+    /// counts [`crate::model::FramingWeights::lone_cue_factor`] of them.
+    fn evidence(&self, analysis: &Analysis, findings: &[Finding]) -> f32 {
+        let strong_at = self.weights.presence.framing;
+        let lone = self.weights.framing.lone_cue_factor;
+        let mut by_sentence: Vec<(usize, f32)> =
+            findings.iter().map(|f| (analysis.sentences.partition_point(|s| s.end <= f.start), f.weight)).collect();
+        by_sentence.sort_by_key(|&(sentence, _)| sentence);
+        by_sentence
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| {
+                let sum: f32 = run.iter().map(|&(_, w)| w).sum();
+                if sum >= strong_at { sum } else { sum * lone }
+            })
+            .sum()
+    }
+
     pub fn new(model: &Model) -> Result<Self> {
         let lexicons = [
             LexiconRule::resolve(model, "FR001", Category::Framing)?,
@@ -80,7 +97,7 @@ impl Detector for Framing {
             }
         }
         findings.retain(|f| f.weight > 0.0);
-        let evidence: f32 = findings.iter().map(|f| f.weight).sum();
+        let evidence = self.evidence(analysis, &findings);
         let units = (analysis.sentences.len() as f32 / self.weights.presence.framing_sentences_per_unit).max(1.0);
         Signal { score: saturate(evidence / units, self.weights.presence.framing), findings }
     }

@@ -174,4 +174,19 @@ mod tests {
         let kept: Vec<(&str, usize, f32)> = findings.iter().map(|f| (f.rule, f.start, f.weight)).collect();
         assert_eq!(kept, vec![("FR002", 0, 0.7), ("FR001", 20, 0.5), ("FR001", 30, 0.6)]);
     }
+
+    #[test]
+    fn weak_cues_in_different_sentences_count_less_than_in_one() {
+        let model = Model::embedded().unwrap();
+        let framing = Framing::new(&model).unwrap();
+        let text = "The plan was bold. The vote was close. Officials met on Monday.";
+        let analysis = Analysis::new(text, usize::MAX);
+        let weak = model.weights.presence.framing * 0.6;
+        // "bold" and "close": one weak cue in each of two sentences, then both in the first.
+        let apart = [at("FR001", 12, 16, weak), at("FR001", 32, 37, weak)];
+        let together = [at("FR001", 12, 16, weak), at("FR001", 4, 8, weak)];
+        let lone = model.weights.framing.lone_cue_factor;
+        assert!((framing.evidence(&analysis, &apart) - 2.0 * weak * lone).abs() < 1e-6);
+        assert!((framing.evidence(&analysis, &together) - 2.0 * weak).abs() < 1e-6);
+    }
 }

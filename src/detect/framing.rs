@@ -22,23 +22,6 @@ pub struct Framing {
 }
 
 impl Framing {
-    /// The findings' weight, sentence by sentence: a sentence whose cues stay below presence
-    /// counts [`crate::model::FramingWeights::lone_cue_factor`] of them.
-    fn evidence(&self, analysis: &Analysis, findings: &[Finding]) -> f32 {
-        let strong_at = self.weights.presence.framing;
-        let lone = self.weights.framing.lone_cue_factor;
-        let mut by_sentence: Vec<(usize, f32)> =
-            findings.iter().map(|f| (analysis.sentences.partition_point(|s| s.end <= f.start), f.weight)).collect();
-        by_sentence.sort_by_key(|&(sentence, _)| sentence);
-        by_sentence
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|run| {
-                let sum: f32 = run.iter().map(|&(_, w)| w).sum();
-                if sum >= strong_at { sum } else { sum * lone }
-            })
-            .sum()
-    }
-
     pub fn new(model: &Model) -> Result<Self> {
         let lexicons = [
             LexiconRule::resolve(model, "FR001", Category::Framing)?,
@@ -131,6 +114,23 @@ fn drop_nested(findings: &mut Vec<Finding>) {
 }
 
 impl Framing {
+    /// The findings' weight, sentence by sentence: a sentence whose cues stay below presence
+    /// counts [`crate::model::FramingWeights::lone_cue_factor`] of them.
+    fn evidence(&self, analysis: &Analysis, findings: &[Finding]) -> f32 {
+        let strong_at = self.weights.presence.framing;
+        let lone = self.weights.framing.lone_cue_factor;
+        let mut by_sentence: Vec<(usize, f32)> =
+            findings.iter().map(|f| (analysis.sentences.partition_point(|s| s.end <= f.start), f.weight)).collect();
+        by_sentence.sort_by_key(|&(sentence, _)| sentence);
+        by_sentence
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|run| {
+                let sum: f32 = run.iter().map(|&(_, w)| w).sum();
+                if sum >= strong_at { sum } else { sum * lone }
+            })
+            .sum()
+    }
+
     /// How much of a loaded word at `offset`, found by `rule`, is the author's own voice.
     fn voice_factor(&self, analysis: &Analysis, context: &Context, offset: usize, rule: &str) -> f32 {
         let sentence = analysis.sentences.partition_point(|s| s.end <= offset);

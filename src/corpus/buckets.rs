@@ -5,7 +5,7 @@
 //! 28 bits of the key, a 4-bit record count (saturating at 15) and the 32-bit entry id.
 //! Compared with a `HashMap<u32, (u32, u8)>`, a probe reads one cache line instead of a
 //! control group and a slot, the caller can start the loads of all bands at once
-//! ([`BucketMap::touch`]) so that the cache misses overlap, and the memory is exactly
+//! ([`BucketMap::prefetch`]) so that the cache misses overlap, and the memory is exactly
 //! [`BucketMap::heap_bytes`]: 8 bytes a slot.
 //!
 //! The table is kept 68 % to 85 % full: it grows by a quarter, not by doubling, once it is
@@ -59,14 +59,9 @@ impl BucketMap {
         if at + 1 == self.slots.len() { 0 } else { at + 1 }
     }
 
-    /// Reads the slot where `key` would start probing, so that the cache line is on its way
-    /// before [`Self::get`] or [`Self::push`] needs it.
-    pub fn touch(&self, key: u32) -> u64 {
-        self.slots[self.home(tag(key))]
-    }
-
     /// Asks the processor to start loading the slot where `key` starts probing, without
-    /// waiting for it: called for a record ahead of the one being checked.
+    /// waiting for it, so that the cache line is on its way before [`Self::get`] or
+    /// [`Self::push`] needs it.
     pub fn prefetch(&self, key: u32) {
         super::prefetch(&self.slots[self.home(tag(key))]);
     }

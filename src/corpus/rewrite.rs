@@ -175,12 +175,11 @@ impl<T> Chunked<T> {
     }
 }
 
-/// The side-table key of entry `id`'s link in `band`.
+/// The side-table key of entry `id`'s link in `band` (bands fit 5 bits: see the assertion
+/// beside [`Entry`]).
 fn far_key(id: u32, band: usize) -> u64 {
     u64::from(id) << 5 | band as u64
 }
-
-const _: () = assert!(BANDS <= 32);
 
 /// Finds, for each record in turn, the most similar earlier record that it rewrites.
 pub struct RewriteIndex {
@@ -229,6 +228,10 @@ impl RewriteIndex {
     /// synonyms, lower as sentences are dropped. Among equally similar records, the earliest
     /// wins.
     pub fn check_and_insert(&mut self, signature: RewriteSignature) -> Option<(usize, f32)> {
+        self.check_and_insert_ref(&signature)
+    }
+
+    fn check_and_insert_ref(&mut self, signature: &RewriteSignature) -> Option<(usize, f32)> {
         self.records += 1;
         let insert = self.entries.len < MAX_ENTRIES;
         if !signature.is_usable() {
@@ -241,14 +244,13 @@ impl RewriteIndex {
         // One probe per band: read the bucket's newest entry and, unless the index is full,
         // make this record the newest in its place. The loads of all bands are started
         // first, so that their cache misses overlap.
-        let touched = signature.bands.iter().zip(&self.buckets).fold(0u64, |acc, (&key, map)| acc ^ map.touch(key));
-        std::hint::black_box(touched);
+        self.prefetch_buckets(signature);
         let mut heads: [Option<Bucket>; BANDS] = [None; BANDS];
         for (band, (&key, head)) in signature.bands.iter().zip(heads.iter_mut()).enumerate() {
             *head = if insert { self.buckets[band].push(key, id) } else { self.buckets[band].get(key) };
         }
         let candidates = self.candidates(&heads);
-        let best = self.best_verified(&signature, &candidates);
+        let best = self.best_verified(signature, &candidates);
         if !insert {
             return best;
         }
@@ -269,7 +271,7 @@ impl RewriteIndex {
                 linked |= 1 << band;
             }
         }
-        self.entries.push(Entry::new(&signature, link_start as u16, linked));
+        self.entries.push(Entry::new(signature, link_start as u16, linked));
         best
     }
 
@@ -288,7 +290,7 @@ impl RewriteIndex {
             if let Some(next) = signatures.get(at + 1) {
                 self.prefetch_newest_entries(next);
             }
-            found.push(self.check_and_insert(signatures[at].clone()));
+            found.push(self.check_and_insert_ref(&signatures[at]));
         }
         found
     }
@@ -390,11 +392,9 @@ impl RewriteIndex {
     fn best_verified(&self, signature: &RewriteSignature, candidates: &[(u32, f32)]) -> Option<(usize, f32)> {
         let new = signature.sketches();
         // Start loading every candidate's entry (two cache lines each) before comparing.
-        let touched = candidates.iter().fold(0u32, |acc, &(id, _)| {
-            let entry = self.entries.get(id as usize);
-            acc ^ entry.low[0] ^ entry.linked
-        });
-        std::hint::black_box(touched);
+        for &(id, _) in candidates {
+            prefetch(self.entries.get(id as usize));
+        }
         // (entry id, similarity): ids are in record order, so the lowest id is the earliest record.
         let mut best: Option<(u32, f32)> = None;
         for &(id, _) in candidates {

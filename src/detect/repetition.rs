@@ -1,7 +1,7 @@
 //! Repetition: the article repeats its own sentences, exactly or nearly (RP001). Near
-//! repeats are found with string similarity (normalised Levenshtein, strsim), so a
-//! paragraph duplicated by a scraper with one number changed still counts; short list items
-//! that share a pattern do not.
+//! repeats are found with string similarity (normalised Levenshtein, as strsim computes it),
+//! so a paragraph duplicated by a scraper with one number changed still counts; short list
+//! items that share a pattern do not.
 use rustc_hash::{FxHashMap as HashMap, FxHasher};
 use std::hash::{Hash, Hasher};
 
@@ -178,8 +178,8 @@ fn similar_at_least(a: &[char], b: &[char], threshold: f64) -> bool {
 /// A lower bound of the edit distance, read off the two texts' character counts: one edit
 /// changes the counts by at most 2 in all (a substitution takes one character and adds
 /// another), so half the difference in counts is never more than the distance. Characters
-/// share 64 buckets, which can only lower the bound. Most pairs that share their words but are
-/// not repeats are turned down here, at the cost of one pass over each text.
+/// share 64 buckets, which can only lower the bound. A pair that shares its words but not its
+/// spelling is turned down here, at the cost of one pass over each text.
 fn histogram_distance_bound(a: &[char], b: &[char]) -> usize {
     let mut difference = [0i32; 64];
     for &c in a {

@@ -45,15 +45,16 @@ mod rewrite_tests;
 pub(crate) fn prefetch<T>(value: &T) {
     #[cfg(target_arch = "x86_64")]
     {
+        // Every line the value touches: a value that starts late in a line reaches one more.
         let start: *const T = value;
-        for line in 0..size_of::<T>().div_ceil(64).max(1) {
+        let (first, last) = (start as usize / 64, (start as usize + size_of::<T>().max(1) - 1) / 64);
+        let start = start.cast::<i8>().wrapping_sub(start as usize % 64);
+        for line in 0..=last - first {
             // SAFETY: a prefetch is a hint that never faults and changes no memory (the
             // address need not even be valid), and `sse`, which it needs, is part of every
             // x86_64 target.
             unsafe {
-                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                    start.cast::<i8>().wrapping_add(line * 64),
-                );
+                std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(start.wrapping_add(line * 64));
             }
         }
     }

@@ -28,6 +28,8 @@ pub const MIN_WORDS: usize = 30;
 /// any one of them, and reading further would cost a cache miss a record. On the bench
 /// corpus, reading 3 finds more rewrites than reading 8 or 16, because the evidence is not
 /// drowned by such keys; a story copied a hundred times is still found, in its newest copies.
+/// (Reading 2 finds a few more rewrites at 100k records and a few less at 10k, but the fourth
+/// of four equal copies would then name the second, not the first.)
 pub const BUCKET_WALK: usize = 3;
 /// At most this many candidates are verified per record.
 pub const MAX_CANDIDATES: usize = 16;
@@ -276,19 +278,23 @@ impl RewriteIndex {
     }
 
     /// [`Self::check_and_insert`] for a run of records in order, with the memory each will
-    /// read requested ahead: the bucket slots of the record after next, then, once those are
-    /// in cache, the newest entry of each of the next record's buckets (its likeliest
-    /// candidates, and where its bucket walks start). Once the index outgrows the processor's
+    /// read requested ahead, in three stages a record apart: the bucket slots of the record
+    /// three on; once those are in cache, the newest entry of each of its buckets (its
+    /// likeliest candidates, and where its bucket walks start); once those are, the links that
+    /// its walks follow. Once the index outgrows the processor's
     /// caches these loads are most of a record's cost, and requested ahead they overlap with
     /// the work on the records before.
     pub fn check_and_insert_all(&mut self, signatures: Vec<RewriteSignature>) -> Vec<Option<(usize, f32)>> {
         let mut found = Vec::with_capacity(signatures.len());
         for at in 0..signatures.len() {
+            if let Some(third) = signatures.get(at + 3) {
+                self.prefetch_buckets(third);
+            }
             if let Some(after_next) = signatures.get(at + 2) {
-                self.prefetch_buckets(after_next);
+                self.prefetch_newest_entries(after_next);
             }
             if let Some(next) = signatures.get(at + 1) {
-                self.prefetch_newest_entries(next);
+                self.prefetch_newest_links(next);
             }
             found.push(self.check_and_insert_ref(&signatures[at]));
         }
@@ -305,6 +311,16 @@ impl RewriteIndex {
         for (&key, map) in signature.bands.iter().zip(&self.buckets) {
             if let Some(bucket) = map.get(key) {
                 prefetch(self.entries.get(bucket.newest as usize));
+            }
+        }
+    }
+
+    fn prefetch_newest_links(&self, signature: &RewriteSignature) {
+        for (band, (&key, map)) in signature.bands.iter().zip(&self.buckets).enumerate() {
+            if let Some(bucket) = map.get(key) {
+                if let Some(at) = self.link_slot(bucket.newest, band) {
+                    prefetch(self.links.get(at));
+                }
             }
         }
     }
@@ -334,12 +350,8 @@ impl RewriteIndex {
 
     /// The entry that was the newest in `id`'s bucket of `band` when `id` was added, or [`NONE`].
     fn link(&self, id: u32, band: usize) -> u32 {
-        let entry = self.entries.get(id as usize);
-        if entry.linked >> band & 1 == 0 {
-            return NONE;
-        }
-        let before = (entry.linked & ((1 << band) - 1)).count_ones() as usize;
-        let back = *self.links.get(self.link_bases[id as usize / LINK_GROUP] + usize::from(entry.link_start) + before);
+        let Some(at) = self.link_slot(id, band) else { return NONE };
+        let back = *self.links.get(at);
         if back > 0 {
             return id - u32::from(back);
         }
@@ -347,6 +359,16 @@ impl RewriteIndex {
         let at = self.far_links.partition_point(|&(k, _)| k < key);
         debug_assert!(self.far_links[at].0 == key, "a far link is in the side table");
         self.far_links[at].1
+    }
+
+    /// Where in [`Self::links`] entry `id`'s link in `band` is, if it has one.
+    fn link_slot(&self, id: u32, band: usize) -> Option<usize> {
+        let entry = self.entries.get(id as usize);
+        if entry.linked >> band & 1 == 0 {
+            return None;
+        }
+        let before = (entry.linked & ((1 << band) - 1)).count_ones() as usize;
+        Some(self.link_bases[id as usize / LINK_GROUP] + usize::from(entry.link_start) + before)
     }
 
     /// The record position of entry `id`.
@@ -403,7 +425,11 @@ impl RewriteIndex {
             let old = &sketches[..entry.count()];
             let shorter = new.len().min(old.len());
             let coverage = if shorter < MIN_PAIRS { FEW_SENTENCES_COVERAGE } else { MIN_COVERAGE };
-            let Some(alignment) = sketch::align(new, old, coverage * shorter as f32) else { continue };
+            // A candidate that cannot reach the best similarity so far need not be aligned to
+            // the end (a hair below it, so that an equal similarity still reaches the tie rule).
+            let longer = new.len().max(old.len()) as f32;
+            let to_beat = best.map_or(0.0, |(_, similarity)| similarity * longer * (1.0 - 1e-4));
+            let Some(alignment) = sketch::align(new, old, (coverage * shorter as f32).max(to_beat)) else { continue };
             if alignment.pairs < MIN_PAIRS.min(shorter) {
                 continue;
             }

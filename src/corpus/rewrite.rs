@@ -315,12 +315,11 @@ impl RewriteIndex {
         }
     }
 
+    /// Requests the link each of `signature`'s bucket walks follows from its newest entry.
     fn prefetch_newest_links(&self, signature: &RewriteSignature) {
         for (band, (&key, map)) in signature.bands.iter().zip(&self.buckets).enumerate() {
-            if let Some(bucket) = map.get(key) {
-                if let Some(at) = self.link_slot(bucket.newest, band) {
-                    prefetch(self.links.get(at));
-                }
+            if let Some(at) = map.get(key).and_then(|bucket| self.link_slot(bucket.newest, band)) {
+                prefetch(self.links.get(at));
             }
         }
     }

@@ -8,7 +8,7 @@ use crate::analysis::Analysis;
 use crate::trees::TreeEnsemble;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
-pub const FEATURE_NAMES: [&str; 38] = [
+pub const FEATURE_NAMES: [&str; 39] = [
     "log_words",
     "long_line",
     "terminal_punctuation",
@@ -47,6 +47,7 @@ pub const FEATURE_NAMES: [&str; 38] = [
     "repeated_on_page",
     "dateline",
     "main_block_share",
+    "after_comments",
 ];
 
 /// Number of features.
@@ -54,6 +55,10 @@ pub const FEATURES: usize = FEATURE_NAMES.len();
 
 /// The features of one line.
 pub type LineFeatures = [f32; FEATURES];
+
+/// Prose words of the main block that must come before a comment-thread marker for it to end
+/// the block: about three paragraphs.
+const MIN_ARTICLE_WORDS: u32 = 100;
 
 /// What the rule-based pass found on each line, as classifier input.
 #[derive(Debug, Clone, Copy, Default)]
@@ -98,7 +103,23 @@ pub fn features(
             prose: words >= 10 && (terminal || stop >= 0.2),
         };
     }
+    let markers: Vec<bool> =
+        non_blank.iter().map(|&i| is_comments_marker(analysis.line_lower(i), shapes[i].words)).collect();
     let block = main_block(&non_blank, &shapes);
+    // Readers' comments are prose too, and often run on from the article, so the main block
+    // takes them in: a comment-thread marker inside the block says where they begin. (A
+    // marker right under the headline is the byline's comment count: the article must have
+    // begun, by [`MIN_ARTICLE_WORDS`] words of prose, before its comments do.) Ending the
+    // block at the marker instead lost more article lines than it dropped comments (5-fold
+    // shingle F1 0.889 against 0.896).
+    let comments_from = block.and_then(|(start, end)| {
+        let mut prose_words = 0;
+        (start..=end).find(|&k| {
+            let shape = shapes[non_blank[k]];
+            prose_words += if shape.prose { shape.words } else { 0 };
+            markers[k] && prose_words >= MIN_ARTICLE_WORDS
+        })
+    });
     let prose_words: u32 = non_blank.iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum();
     let block_words: u32 = block.map_or(0, |(start, end)| {
         non_blank[start..=end].iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum()
@@ -168,6 +189,7 @@ pub fn features(
             f32::from(u8::from(openings.get(opening(analysis.line_lower(i))).is_some_and(|&n| n > 1))),
             f32::from(u8::from(is_dateline(text))),
             main_block_share,
+            f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
         ]);
     }
     out
@@ -208,6 +230,33 @@ fn line_openings<'a>(analysis: &'a Analysis, non_blank: &[usize]) -> rustc_hash:
         *counts.entry(opening(analysis.line_lower(i))).or_insert(0) += 1;
     }
     counts
+}
+
+/// A short line that opens or runs a thread of readers' comments: "34 Comments", "Top Rated
+/// Comments", "12 responses to …", "Leave a Reply", "jdoe says:", and the same headings in
+/// the languages of `models/` ("Kommentare", "Commentaires", "Comentarios", "Commenti",
+/// "Comentários", "Reacties"). Not a sentence: "… did not respond to a request for comment."
+/// is reporting.
+fn is_comments_marker(lower: &str, words: u32) -> bool {
+    const HEADINGS: [&str; 11] = [
+        "comments",
+        "kommentare",
+        "commentaires",
+        "comentarios",
+        "comentários",
+        "commenti",
+        "reacties",
+        "responses to",
+        "leave a reply",
+        "leave a comment",
+        "join the discussion",
+    ];
+    let line = lower.trim();
+    if words == 0 || words > 10 || ends_sentence(line) {
+        return false;
+    }
+    HEADINGS.iter().any(|h| line.contains(h))
+        || (words <= 3 && (line.ends_with(" says:") || line.ends_with(" said:") || line.ends_with(" schreibt:")))
 }
 
 /// A wire-style dateline opening the line: "BERLIN (Reuters) -", "ST. JOSEPH, Mich. (AP) —".
@@ -280,3 +329,54 @@ fn char_stats(text: &str) -> CharStats {
 
 /// The fitted line classifier (`models/lines.toml`).
 pub type LineModel = TreeEnsemble;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const AFTER_COMMENTS: usize = 38;
+
+    #[test]
+    fn comment_thread_markers_are_headings_not_reporting() {
+        for heading in ["34 comments", "top rated comments", "12 responses to “lynn: we had to win”", "leave a reply"]
+        {
+            let words = heading.split_whitespace().count() as u32;
+            assert!(is_comments_marker(heading, words), "{heading}");
+        }
+        assert!(is_comments_marker("kommentare (5)", 2));
+        assert!(is_comments_marker("thelastfan says:", 2));
+        for reporting in [
+            "the ministry did not respond to requests for comments.",
+            "a comment",
+            "the council says: no.",
+            "readers left comments on the post about the plan for the new bridge at the harbour",
+        ] {
+            let words = reporting.split_whitespace().count() as u32;
+            assert!(!is_comments_marker(reporting, words), "{reporting}");
+        }
+    }
+
+    #[test]
+    fn lines_after_a_comment_heading_inside_the_article_are_marked() {
+        assert_eq!(FEATURE_NAMES[AFTER_COMMENTS], "after_comments");
+        let paragraph = "The harbour board approved the new ferry timetable on Tuesday after a long debate, and \
+                         the first boats will run on the changed schedule from the start of next month.";
+        let comment = "I have taken that ferry for years and the old timetable was never a problem for anyone \
+                       I know, so this is a waste of money.";
+        // A byline's comment count under the headline does not start the thread.
+        let text = format!(
+            "Ferry timetable approved\nBy Staff | 0 Comments\n{paragraph}\n{paragraph}\n{paragraph}\n{paragraph}\n\
+             12 Comments\njdoe says:\n{comment}\n{comment}"
+        );
+        let analysis = Analysis::new(&text, usize::MAX);
+        let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
+        let stopwords: HashSet<String> =
+            ["the", "and", "on", "a", "of", "from", "will", "i", "for", "is", "so", "this"]
+                .iter()
+                .map(|w| w.to_string())
+                .collect();
+        let features = features(&analysis, &evidence, &stopwords);
+        let after: Vec<f32> = features.iter().flatten().map(|f| f[AFTER_COMMENTS]).collect();
+        assert_eq!(after, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+    }
+}

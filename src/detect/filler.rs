@@ -66,7 +66,7 @@ impl Detector for Filler {
 }
 
 /// Names of the stylometric features, in the order of [`Filler::style_features`].
-pub const STYLE_FEATURE_NAMES: [&str; 16] = [
+pub const STYLE_FEATURE_NAMES: [&str; 22] = [
     "rule_evidence_per_sentence",
     "quotes_per_sentence",
     "attribution_per_sentence",
@@ -79,10 +79,16 @@ pub const STYLE_FEATURE_NAMES: [&str; 16] = [
     "mean_word_length",
     "commas_per_sentence",
     "hedges_per_sentence",
-    "first_person_per_sentence",
     "long_word_share",
     "parentheses_per_sentence",
     "distinct_openers_share",
+    "mtld",
+    "moving_type_token_ratio",
+    "distinct_numbers_per_sentence",
+    "but_openers_share",
+    "questions_exclamations_per_sentence",
+    "present_tense_share",
+    "contractions_per_word",
 ];
 
 impl Filler {
@@ -145,29 +151,81 @@ impl Filler {
     pub fn style_features(&self, analysis: &Analysis, context: &Context, findings: &[Finding]) -> Vec<f32> {
         const HEDGES: &[&str] =
             &["may", "might", "could", "likely", "possibly", "potentially", "perhaps", "can", "would", "should"];
-        const FIRST_PERSON: &[&str] = &["i", "we", "our", "us", "my", "me"];
         let headline = analysis.headline();
         let sentences: Vec<_> = analysis.sentences.iter().filter(|s| Some(s.line) != headline).collect();
         let count = sentences.len().max(1) as f32;
         let lengths: Vec<f32> = sentences.iter().map(|s| s.words as f32).collect();
         let mean_length = lengths.iter().sum::<f32>() / count;
         let variance = lengths.iter().map(|l| (l - mean_length).powi(2)).sum::<f32>() / count;
-        let (mut words, mut letters, mut digits, mut function, mut hedges, mut first_person, mut long, mut capitalised) =
-            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+        let (mut words, mut letters, mut digits, mut function, mut hedges, mut long, mut capitalised) =
+            (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         let (mut commas, mut parentheses) = (0usize, 0usize);
+        const PRESENT: &[&str] = &[
+            "is",
+            "are",
+            "has",
+            "have",
+            "does",
+            "do",
+            "says",
+            "am",
+            "isn't",
+            "aren't",
+            "hasn't",
+            "haven't",
+            "doesn't",
+            "don't",
+            "isn’t",
+            "aren’t",
+            "hasn’t",
+            "haven’t",
+            "doesn’t",
+            "don’t",
+        ];
+        const PAST: &[&str] = &[
+            "was",
+            "were",
+            "had",
+            "did",
+            "said",
+            "wasn't",
+            "weren't",
+            "hadn't",
+            "didn't",
+            "wasn’t",
+            "weren’t",
+            "hadn’t",
+            "didn’t",
+        ];
         let mut types = HashSet::default();
         let mut openers = HashSet::default();
+        let mut sequence: Vec<&str> = Vec::new();
+        let mut numbers: HashSet<&str> = HashSet::default();
+        let (mut but_openers, mut questions, mut present, mut past, mut contractions) =
+            (0usize, 0usize, 0usize, 0usize, 0usize);
         for sentence in &sentences {
             let text = &analysis.text[sentence.start..sentence.end];
             let lower = &analysis.lower[sentence.start..sentence.end];
             commas += text.matches(',').count();
             parentheses += text.matches('(').count();
+            questions += text.matches(['?', '!']).count();
+            numbers.extend(number_spans(lower));
+            let is_word_char = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
             for (position, (word, lower_word)) in text
-                .split(|c: char| !c.is_alphanumeric() && c != '\'')
-                .zip(lower.split(|c: char| !c.is_alphanumeric() && c != '\''))
+                .split(|c| !is_word_char(c))
+                .zip(lower.split(|c| !is_word_char(c)))
                 .filter(|(w, _)| !w.is_empty())
                 .enumerate()
             {
+                let lower_word = lower_word.trim_matches(['\'', '’']);
+                if lower_word.is_empty() {
+                    continue;
+                }
+                sequence.push(lower_word);
+                present += usize::from(PRESENT.contains(&lower_word));
+                past += usize::from(PAST.contains(&lower_word));
+                contractions += usize::from(lower_word.contains(['\'', '’']));
+                but_openers += usize::from(position == 0 && lower_word == "but");
                 words += 1;
                 let length = word.chars().count();
                 letters += length;
@@ -175,7 +233,6 @@ impl Filler {
                 long += usize::from(length >= 8);
                 function += usize::from(self.function_words.contains(lower_word));
                 hedges += usize::from(HEDGES.contains(&lower_word));
-                first_person += usize::from(FIRST_PERSON.contains(&lower_word));
                 if position == 0 {
                     openers.insert(lower_word.to_string());
                 } else if word.chars().next().is_some_and(char::is_uppercase) {
@@ -202,12 +259,94 @@ impl Filler {
             per_word(letters) / 10.0,
             per_sentence(commas),
             per_sentence(hedges),
-            per_sentence(first_person),
             per_word(long),
             per_sentence(parentheses),
             openers.len() as f32 / count,
+            mtld(&sequence) / 100.0,
+            moving_type_token_ratio(&sequence, 50),
+            per_sentence(numbers.len()),
+            per_sentence(but_openers),
+            per_sentence(questions),
+            present as f32 / (present + past).max(1) as f32,
+            per_word(contractions),
         ]
     }
+}
+
+/// Distinct numbers of a text are its specifics: a reporter's figures, dates and scores
+/// differ; a generated continuation repeats a few. Each run of digits with its inner `,` and
+/// `.` ("1,250.5") is one number.
+fn number_spans(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < bytes.len() && !bytes[at].is_ascii_digit() {
+            at += 1;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() && (bytes[at].is_ascii_digit() || matches!(bytes[at], b',' | b'.')) {
+            at += 1;
+        }
+        Some(text[start..at].trim_end_matches([',', '.']))
+    })
+}
+
+/// Measure of textual lexical diversity (MTLD, McCarthy and Jarvis): the mean length of the
+/// runs of words over which the type-token ratio stays above 0.72, read forwards and
+/// backwards. Unlike the plain type-token ratio it does not fall with the length of the
+/// text. Generated text reuses its words sooner than a reporter's.
+fn mtld(words: &[&str]) -> f32 {
+    fn one_way<'a>(words: impl Iterator<Item = &'a str>, count: usize) -> f32 {
+        const LIMIT: f32 = 0.72;
+        let mut types: HashSet<&str> = HashSet::default();
+        let (mut factors, mut tokens) = (0.0f32, 0usize);
+        for word in words {
+            types.insert(word);
+            tokens += 1;
+            if (types.len() as f32 / tokens as f32) <= LIMIT {
+                factors += 1.0;
+                types.clear();
+                tokens = 0;
+            }
+        }
+        if tokens > 0 {
+            factors += (1.0 - types.len() as f32 / tokens as f32) / (1.0 - LIMIT);
+        }
+        if factors > 0.0 { count as f32 / factors } else { count as f32 }
+    }
+    if words.is_empty() {
+        return 0.0;
+    }
+    (one_way(words.iter().copied(), words.len()) + one_way(words.iter().rev().copied(), words.len())) / 2.0
+}
+
+/// The type-token ratio averaged over every window of `window` words (the whole text's when
+/// it is shorter): the diversity of vocabulary at a fixed scale, so long and short texts
+/// compare.
+fn moving_type_token_ratio(words: &[&str], window: usize) -> f32 {
+    if words.len() <= window {
+        let types: HashSet<&str> = words.iter().copied().collect();
+        return types.len() as f32 / words.len().max(1) as f32;
+    }
+    let mut counts: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+    for &word in &words[..window] {
+        *counts.entry(word).or_insert(0) += 1;
+    }
+    let mut sum = counts.len() as f64;
+    for at in window..words.len() {
+        *counts.entry(words[at]).or_insert(0) += 1;
+        let leaving = words[at - window];
+        let count = counts.get_mut(leaving).expect("a word in the window is counted");
+        *count -= 1;
+        if *count == 0 {
+            counts.remove(leaving);
+        }
+        sum += counts.len() as f64;
+    }
+    (sum / (words.len() - window + 1) as f64 / window as f64) as f32
 }
 
 /// Spans of function words written with a capital in the middle of a sentence that is
@@ -295,5 +434,35 @@ mod tests {
         assert!(capitalised_function_words(name, 0, name.len(), &words(), 0.4).is_empty());
         let heading = "Additional Reinforcements In October, Situation In Kosovo To Be Reviewed";
         assert!(capitalised_function_words(heading, 0, heading.len(), &words(), 0.4).is_empty());
+    }
+
+    #[test]
+    fn lexical_diversity_falls_when_words_come_back() {
+        let varied: Vec<&str> = "the council met on tuesday and approved a budget for roads schools parks libraries \
+                                 while opposition members walked out before midnight citing missing figures"
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .collect();
+        let repetitive: Vec<&str> =
+            "the plan is good and the plan is new and the plan is good for the town and the town \
+                                     is good"
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .collect();
+        // Every word distinct: no run ever falls to 0.72, so MTLD is the length of the text.
+        assert_eq!(mtld(&varied), varied.len() as f32);
+        // A text that keeps coming back to its words: runs end every dozen words or so.
+        assert!(mtld(&repetitive) < repetitive.len() as f32 / 1.5, "{}", mtld(&repetitive));
+        assert_eq!(moving_type_token_ratio(&varied, 50), 1.0);
+        // Windows of 5 over a text that cycles through 3 words hold 3 types each.
+        let cycle = ["a", "b", "c"].repeat(10);
+        assert!((moving_type_token_ratio(&cycle, 5) - 0.6).abs() < 1e-6);
+        assert_eq!(mtld(&[]), 0.0);
+    }
+
+    #[test]
+    fn numbers_are_runs_of_digits_with_their_separators() {
+        let found: Vec<&str> = number_spans("on 12 may, 1,250.5 people paid £3. in 2024.").collect();
+        assert_eq!(found, ["12", "1,250.5", "3", "2024"]);
     }
 }

@@ -209,7 +209,7 @@ mod tests {
             state ^= state << 17;
             // Few distinct keys early (repeated pushes), then mostly new ones; some keys
             // differ only in the 4 low bits that the tag drops.
-            let key = ((state % u64::from(id / 4 + 50)) as u32 * 2_654_435_761) ^ (state >> 60) as u32;
+            let key = ((state % u64::from(id / 4 + 50)) as u32).wrapping_mul(2_654_435_761) ^ (state >> 60) as u32;
             let before = reference.get(&tag(key)).copied();
             assert_eq!(map.push(key, id), before, "push {id}");
             let records = before.map_or(1, |b| (b.records + 1).min(MAX_COUNT));

@@ -149,8 +149,6 @@ impl Filler {
     /// (quotes, attribution, numbers, names, uneven sentences) against how generated text
     /// reads (even sentence lengths, hedges, general words). Independent of line breaks.
     pub fn style_features(&self, analysis: &Analysis, context: &Context, findings: &[Finding]) -> Vec<f32> {
-        const HEDGES: &[&str] =
-            &["may", "might", "could", "likely", "possibly", "potentially", "perhaps", "can", "would", "should"];
         let headline = analysis.headline();
         let sentences: Vec<_> = analysis.sentences.iter().filter(|s| Some(s.line) != headline).collect();
         let count = sentences.len().max(1) as f32;
@@ -160,45 +158,8 @@ impl Filler {
         let (mut words, mut letters, mut digits, mut function, mut hedges, mut long, mut capitalised) =
             (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         let (mut commas, mut parentheses) = (0usize, 0usize);
-        const PRESENT: &[&str] = &[
-            "is",
-            "are",
-            "has",
-            "have",
-            "does",
-            "do",
-            "says",
-            "am",
-            "isn't",
-            "aren't",
-            "hasn't",
-            "haven't",
-            "doesn't",
-            "don't",
-            "isn’t",
-            "aren’t",
-            "hasn’t",
-            "haven’t",
-            "doesn’t",
-            "don’t",
-        ];
-        const PAST: &[&str] = &[
-            "was",
-            "were",
-            "had",
-            "did",
-            "said",
-            "wasn't",
-            "weren't",
-            "hadn't",
-            "didn't",
-            "wasn’t",
-            "weren’t",
-            "hadn’t",
-            "didn’t",
-        ];
-        let mut types = HashSet::default();
-        let mut openers = HashSet::default();
+        let mut types: HashSet<&str> = HashSet::default();
+        let mut openers: HashSet<&str> = HashSet::default();
         let mut sequence: Vec<&str> = Vec::new();
         let mut numbers: HashSet<&str> = HashSet::default();
         let (mut but_openers, mut questions, mut present, mut past, mut contractions) =
@@ -222,8 +183,9 @@ impl Filler {
                     continue;
                 }
                 sequence.push(lower_word);
-                present += usize::from(PRESENT.contains(&lower_word));
-                past += usize::from(PAST.contains(&lower_word));
+                let tense = tense_of(lower_word);
+                present += usize::from(tense == Some(Tense::Present));
+                past += usize::from(tense == Some(Tense::Past));
                 contractions += usize::from(lower_word.contains(['\'', '’']));
                 but_openers += usize::from(position == 0 && lower_word == "but");
                 words += 1;
@@ -232,14 +194,14 @@ impl Filler {
                 digits += word.chars().filter(char::is_ascii_digit).count();
                 long += usize::from(length >= 8);
                 function += usize::from(self.function_words.contains(lower_word));
-                hedges += usize::from(HEDGES.contains(&lower_word));
+                hedges += usize::from(is_hedge(lower_word));
                 if position == 0 {
-                    openers.insert(lower_word.to_string());
+                    openers.insert(lower_word);
                 } else if word.chars().next().is_some_and(char::is_uppercase) {
                     capitalised += 1;
                 }
                 if types.len() < 400 && words <= 150 {
-                    types.insert(lower_word.to_string());
+                    types.insert(lower_word);
                 }
             }
         }
@@ -270,6 +232,33 @@ impl Filler {
             present as f32 / (present + past).max(1) as f32,
             per_word(contractions),
         ]
+    }
+}
+
+fn is_hedge(word: &str) -> bool {
+    matches!(
+        word,
+        "may" | "might" | "could" | "likely" | "possibly" | "potentially" | "perhaps" | "can" | "would" | "should"
+    )
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tense {
+    Present,
+    Past,
+}
+
+/// The tense of the commonest auxiliaries and verbs of saying (a `match`, not a list search:
+/// it runs on every word). Generated continuations lean to the present; reports to the past.
+fn tense_of(word: &str) -> Option<Tense> {
+    match word {
+        "is" | "are" | "has" | "have" | "does" | "do" | "says" | "am" | "isn't" | "aren't" | "hasn't" | "haven't"
+        | "doesn't" | "don't" | "isn’t" | "aren’t" | "hasn’t" | "haven’t" | "doesn’t" | "don’t" => {
+            Some(Tense::Present)
+        }
+        "was" | "were" | "had" | "did" | "said" | "wasn't" | "weren't" | "hadn't" | "didn't" | "wasn’t" | "weren’t"
+        | "hadn’t" | "didn’t" => Some(Tense::Past),
+        _ => None,
     }
 }
 

@@ -56,8 +56,8 @@ pub const FEATURES: usize = FEATURE_NAMES.len();
 /// The features of one line.
 pub type LineFeatures = [f32; FEATURES];
 
-/// Prose words of the main block that must come before a comment-thread marker for it to end
-/// the block: about three paragraphs.
+/// Prose words of the main block that must come before a comment-thread marker for the lines
+/// after it to count as readers' comments: about three paragraphs.
 const MIN_ARTICLE_WORDS: u32 = 100;
 
 /// What the rule-based pass found on each line, as classifier input.

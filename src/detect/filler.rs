@@ -235,6 +235,7 @@ impl Filler {
     }
 }
 
+/// Words that qualify a claim; generated prose hedges more than a report of what happened.
 fn is_hedge(word: &str) -> bool {
     matches!(
         word,

@@ -103,8 +103,6 @@ pub fn features(
             prose: words >= 10 && (terminal || stop >= 0.2),
         };
     }
-    let markers: Vec<bool> =
-        non_blank.iter().map(|&i| is_comments_marker(analysis.line_lower(i), shapes[i].words)).collect();
     let block = main_block(&non_blank, &shapes);
     // Readers' comments are prose too, and often run on from the article, so the main block
     // takes them in: a comment-thread marker inside the block says where they begin. (A
@@ -117,7 +115,7 @@ pub fn features(
         (start..=end).find(|&k| {
             let shape = shapes[non_blank[k]];
             prose_words += if shape.prose { shape.words } else { 0 };
-            markers[k] && prose_words >= MIN_ARTICLE_WORDS
+            prose_words >= MIN_ARTICLE_WORDS && is_comments_marker(analysis.line_lower(non_blank[k]), shape.words)
         })
     });
     let prose_words: u32 = non_blank.iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum();

@@ -230,9 +230,14 @@ impl RewriteIndex {
     /// synonyms, lower as sentences are dropped. Among equally similar records, the earliest
     /// wins.
     pub fn check_and_insert(&mut self, signature: RewriteSignature) -> Option<(usize, f32)> {
+        // The loads of all bands are started first, so that their cache misses overlap.
+        if signature.is_usable() {
+            self.prefetch_buckets(&signature);
+        }
         self.check_and_insert_ref(&signature)
     }
 
+    /// [`Self::check_and_insert`] once the caller has requested the record's bucket slots.
     fn check_and_insert_ref(&mut self, signature: &RewriteSignature) -> Option<(usize, f32)> {
         self.records += 1;
         let insert = self.entries.len < MAX_ENTRIES;
@@ -244,9 +249,7 @@ impl RewriteIndex {
         }
         let id = self.entries.len as u32;
         // One probe per band: read the bucket's newest entry and, unless the index is full,
-        // make this record the newest in its place. The loads of all bands are started
-        // first, so that their cache misses overlap.
-        self.prefetch_buckets(signature);
+        // make this record the newest in its place.
         let mut heads: [Option<Bucket>; BANDS] = [None; BANDS];
         for (band, (&key, head)) in signature.bands.iter().zip(heads.iter_mut()).enumerate() {
             *head = if insert { self.buckets[band].push(key, id) } else { self.buckets[band].get(key) };
@@ -286,6 +289,9 @@ impl RewriteIndex {
     /// the work on the records before.
     pub fn check_and_insert_all(&mut self, signatures: Vec<RewriteSignature>) -> Vec<Option<(usize, f32)>> {
         let mut found = Vec::with_capacity(signatures.len());
+        for first in signatures.iter().take(3) {
+            self.prefetch_buckets(first);
+        }
         for at in 0..signatures.len() {
             if let Some(third) = signatures.get(at + 3) {
                 self.prefetch_buckets(third);

@@ -220,6 +220,9 @@ pub struct FitArgs {
     /// Only cross-validate; write nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// List this many worst held-out pages of each line-labelled set.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub worst: usize,
     /// Where to write the fitted weights.
     #[arg(long, short = 'o', default_value = "models/lines.toml", value_name = "FILE")]
     pub output: PathBuf,

@@ -545,6 +545,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         trees: args.trees.max(1),
         depth: args.depth.clamp(1, 8),
         learning_rate: args.learning_rate,
+        worst: args.worst,
     };
     let threads = threads(&args.common)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -585,6 +586,8 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         for figure in &figures {
             let line = figure.summary(options.folds);
             println!("{line}");
+            residue::eval::print_worst(&figure.worst, &mut std::io::stdout())
+                .map_err(|e| Error::output(Path::new("-"), e))?;
             note.push('\n');
             note.push_str(&line);
         }

@@ -44,6 +44,8 @@ pub struct FitOptions {
     pub trees: usize,
     pub depth: usize,
     pub learning_rate: f32,
+    /// Held-out pages to list, worst first (line-labelled sets).
+    pub worst: usize,
 }
 
 impl Default for FitOptions {
@@ -57,6 +59,7 @@ impl Default for FitOptions {
             trees: trees.trees,
             depth: trees.depth,
             learning_rate: trees.learning_rate,
+            worst: 0,
         }
     }
 }
@@ -119,6 +122,8 @@ pub struct CrossValidated {
     pub shingle_f1: f64,
     pub shingle_precision: f64,
     pub shingle_recall: f64,
+    /// The worst pages, each scored by the fold that held it out.
+    pub worst: Vec<labelled::PageResult>,
 }
 
 /// k-fold cross-validation by page over all sets together; figures per set.
@@ -134,6 +139,7 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             shingle_f1: 0.0,
             shingle_precision: 0.0,
             shingle_recall: 0.0,
+            worst: Vec::new(),
         })
         .collect();
     for fold in 0..options.folds {
@@ -148,7 +154,8 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
         for (set, result) in sets.iter().zip(&mut results) {
             let held_out: Vec<Record> =
                 set.records.iter().filter(|r| fold_of(&r.id, options.folds) == fold).cloned().collect();
-            let report: LineReport = labelled::evaluate_lines(&scorer, &set.path, &held_out, 0);
+            let report: LineReport = labelled::evaluate_lines(&scorer, &set.path, &held_out, options.worst);
+            result.worst.extend(report.worst);
             result.by_lines.merge(&report.by_lines);
             result.by_chars.merge(&report.by_chars);
             if report.pages_with_gold > 0 {
@@ -161,6 +168,7 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
         }
     }
     for result in &mut results {
+        labelled::keep_worst(&mut result.worst, result.pages_with_gold > 0, options.worst);
         if result.pages_with_gold > 0 {
             let k = result.pages_with_gold as f64;
             result.shingle_f1 /= k;

@@ -68,6 +68,18 @@ pub struct LineReport {
     pub worst: Vec<PageResult>,
 }
 
+/// Keeps the `worst` pages, worst first: by shingle F1 where the pages have a gold body,
+/// else by line accuracy among pages with labelled lines.
+pub fn keep_worst(pages: &mut Vec<PageResult>, by_shingles: bool, worst: usize) {
+    if by_shingles {
+        pages.sort_by(|a, b| a.shingle_f1.total_cmp(&b.shingle_f1));
+    } else {
+        pages.retain(|p| p.labelled_lines > 0);
+        pages.sort_by(|a, b| a.line_accuracy.total_cmp(&b.line_accuracy));
+    }
+    pages.truncate(worst);
+}
+
 /// Predicted boilerplate lines of one page: paywall and widget labels (what `clean` removes).
 pub fn predicted_boilerplate(scorer: &Scorer, text: &str) -> (Vec<bool>, String) {
     let assessment = scorer.assess(text);
@@ -149,13 +161,7 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
     }
     let mean = |sum: f64| if with_gold > 0 { sum / with_gold as f64 } else { f64::NAN };
     let mut ranked: Vec<PageResult> = pages.into_iter().map(|(page, ..)| page).collect();
-    if with_gold > 0 {
-        ranked.sort_by(|a, b| a.shingle_f1.total_cmp(&b.shingle_f1));
-    } else {
-        ranked.retain(|p| p.labelled_lines > 0);
-        ranked.sort_by(|a, b| a.line_accuracy.total_cmp(&b.line_accuracy));
-    }
-    ranked.truncate(worst);
+    keep_worst(&mut ranked, with_gold > 0, worst);
     LineReport {
         file: path.display().to_string(),
         pages: records.len(),

@@ -75,6 +75,34 @@ impl Report {
     }
 }
 
+/// Lists pages as `--worst` does: id, shingle figures, line accuracy, address.
+pub fn print_worst(pages: &[labelled::PageResult], out: &mut dyn Write) -> std::io::Result<()> {
+    if pages.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "worst pages:")?;
+    for page in pages {
+        // Pages without a gold body have line figures only.
+        let shingles = if page.shingle_f1.is_nan() {
+            String::new()
+        } else {
+            format!(
+                "shingle F1 {:.3} (P {:.3} R {:.3})  ",
+                page.shingle_f1, page.shingle_precision, page.shingle_recall
+            )
+        };
+        writeln!(
+            out,
+            "  {:<24} {shingles}line accuracy {:.3} of {} lines  {}",
+            page.id.chars().take(24).collect::<String>(),
+            page.line_accuracy,
+            page.labelled_lines,
+            page.url
+        )?;
+    }
+    Ok(())
+}
+
 fn print_lines(r: &LineReport, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(out, "{}: {} pages, {} labelled lines", r.file, r.pages, r.labelled_lines)?;
     for (name, c) in [("lines", &r.by_lines), ("chars", &r.by_chars)] {
@@ -94,21 +122,7 @@ fn print_lines(r: &LineReport, out: &mut dyn Write) -> std::io::Result<()> {
             r.pages_with_gold, r.shingle_precision, r.shingle_recall, r.shingle_f1, r.unchanged_shingle_f1
         )?;
     }
-    if !r.worst.is_empty() {
-        writeln!(out, "worst pages:")?;
-        for page in &r.worst {
-            writeln!(
-                out,
-                "  {:<24} shingle F1 {:.3} (P {:.3} R {:.3})  line accuracy {:.3}  {}",
-                page.id.chars().take(24).collect::<String>(),
-                page.shingle_f1,
-                page.shingle_precision,
-                page.shingle_recall,
-                page.line_accuracy,
-                page.url
-            )?;
-        }
-    }
+    print_worst(&r.worst, out)?;
     Ok(())
 }
 

@@ -158,9 +158,13 @@ impl Filler {
         let (mut words, mut letters, mut digits, mut function, mut hedges, mut long, mut capitalised) =
             (0usize, 0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
         let (mut commas, mut parentheses) = (0usize, 0usize);
-        let mut types: HashSet<&str> = HashSet::default();
-        let mut openers: HashSet<&str> = HashSet::default();
-        let mut sequence: Vec<&str> = Vec::new();
+        // Each distinct word gets a number and its facts once: the diversity measures below
+        // then count numbers in arrays, and the word lists are asked once per distinct word.
+        let mut ids: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+        let mut facts: Vec<WordFacts> = Vec::new();
+        let mut sequence: Vec<u32> = Vec::new();
+        let mut types = 0usize;
+        let mut openers: HashSet<u32> = HashSet::default();
         let mut numbers: HashSet<&str> = HashSet::default();
         let (mut but_openers, mut questions, mut present, mut past, mut contractions) =
             (0usize, 0usize, 0usize, 0usize, 0usize);
@@ -182,26 +186,31 @@ impl Filler {
                 if lower_word.is_empty() {
                     continue;
                 }
-                sequence.push(lower_word);
-                let tense = tense_of(lower_word);
-                present += usize::from(tense == Some(Tense::Present));
-                past += usize::from(tense == Some(Tense::Past));
-                contractions += usize::from(lower_word.contains(['\'', '’']));
+                let id = *ids.entry(lower_word).or_insert_with(|| {
+                    facts.push(WordFacts::of(lower_word, &self.function_words));
+                    facts.len() as u32 - 1
+                });
+                let fact = facts[id as usize];
+                sequence.push(id);
+                present += usize::from(fact.tense == Some(Tense::Present));
+                past += usize::from(fact.tense == Some(Tense::Past));
+                contractions += usize::from(fact.contraction);
                 but_openers += usize::from(position == 0 && lower_word == "but");
                 words += 1;
                 let length = word.chars().count();
                 letters += length;
                 digits += word.chars().filter(char::is_ascii_digit).count();
                 long += usize::from(length >= 8);
-                function += usize::from(self.function_words.contains(lower_word));
-                hedges += usize::from(is_hedge(lower_word));
+                function += usize::from(fact.function);
+                hedges += usize::from(fact.hedge);
                 if position == 0 {
-                    openers.insert(lower_word);
+                    openers.insert(id);
                 } else if word.chars().next().is_some_and(char::is_uppercase) {
                     capitalised += 1;
                 }
-                if types.len() < 400 && words <= 150 {
-                    types.insert(lower_word);
+                // The type-token ratio of the first 150 words.
+                if words <= 150 {
+                    types = ids.len();
                 }
             }
         }
@@ -215,7 +224,7 @@ impl Filler {
             mean_length / 30.0,
             if mean_length > 0.0 { variance.sqrt() / mean_length } else { 0.0 },
             per_word(digits),
-            types.len() as f32 / words.clamp(1, 150) as f32,
+            types as f32 / words.clamp(1, 150) as f32,
             per_word(function),
             per_sentence(capitalised),
             per_word(letters) / 10.0,
@@ -224,14 +233,34 @@ impl Filler {
             per_word(long),
             per_sentence(parentheses),
             openers.len() as f32 / count,
-            mtld(&sequence) / 100.0,
-            moving_type_token_ratio(&sequence, 50),
+            mtld(&sequence, facts.len()) / 100.0,
+            moving_type_token_ratio(&sequence, facts.len(), 50),
             per_sentence(numbers.len()),
             per_sentence(but_openers),
             per_sentence(questions),
             present as f32 / (present + past).max(1) as f32,
             per_word(contractions),
         ]
+    }
+}
+
+/// What the style features ask of a distinct word.
+#[derive(Debug, Clone, Copy)]
+struct WordFacts {
+    function: bool,
+    hedge: bool,
+    tense: Option<Tense>,
+    contraction: bool,
+}
+
+impl WordFacts {
+    fn of(lower_word: &str, function_words: &HashSet<String>) -> Self {
+        WordFacts {
+            function: function_words.contains(lower_word),
+            hedge: is_hedge(lower_word),
+            tense: tense_of(lower_word),
+            contraction: lower_word.contains(['\'', '’']),
+        }
     }
 }
 
@@ -288,53 +317,69 @@ fn number_spans(text: &str) -> impl Iterator<Item = &str> {
 /// runs of words over which the type-token ratio stays above 0.72, read forwards and
 /// backwards. Unlike the plain type-token ratio it does not fall with the length of the
 /// text. Generated text reuses its words sooner than a reporter's.
-fn mtld(words: &[&str]) -> f32 {
-    fn one_way<'a>(words: impl Iterator<Item = &'a str>, count: usize) -> f32 {
+fn mtld(words: &[u32], distinct: usize) -> f32 {
+    /// One reading; `run_of[id]` is the number of the run in which the word last came, so
+    /// a run's types are counted without clearing a set at each new run.
+    fn one_way(words: impl Iterator<Item = u32>, count: usize, run_of: &mut [u32]) -> f32 {
         const LIMIT: f32 = 0.72;
-        let mut types: HashSet<&str> = HashSet::default();
+        run_of.fill(u32::MAX);
+        let (mut run, mut types) = (0u32, 0usize);
         let (mut factors, mut tokens) = (0.0f32, 0usize);
         for word in words {
-            types.insert(word);
+            let seen = &mut run_of[word as usize];
+            if *seen != run {
+                *seen = run;
+                types += 1;
+            }
             tokens += 1;
-            if (types.len() as f32 / tokens as f32) <= LIMIT {
+            if (types as f32 / tokens as f32) <= LIMIT {
                 factors += 1.0;
-                types.clear();
+                run += 1;
+                types = 0;
                 tokens = 0;
             }
         }
         if tokens > 0 {
-            factors += (1.0 - types.len() as f32 / tokens as f32) / (1.0 - LIMIT);
+            factors += (1.0 - types as f32 / tokens as f32) / (1.0 - LIMIT);
         }
         if factors > 0.0 { count as f32 / factors } else { count as f32 }
     }
     if words.is_empty() {
         return 0.0;
     }
-    (one_way(words.iter().copied(), words.len()) + one_way(words.iter().rev().copied(), words.len())) / 2.0
+    let mut run_of = vec![u32::MAX; distinct];
+    (one_way(words.iter().copied(), words.len(), &mut run_of)
+        + one_way(words.iter().rev().copied(), words.len(), &mut run_of))
+        / 2.0
 }
 
 /// The type-token ratio averaged over every window of `window` words (the whole text's when
 /// it is shorter): the diversity of vocabulary at a fixed scale, so long and short texts
-/// compare.
-fn moving_type_token_ratio(words: &[&str], window: usize) -> f32 {
+/// compare. `words` are numbers below `distinct`, one per distinct word.
+fn moving_type_token_ratio(words: &[u32], distinct: usize, window: usize) -> f32 {
+    let mut counts = vec![0u32; distinct];
+    let mut types = 0usize;
+    let add = |counts: &mut [u32], word: u32| {
+        let count = &mut counts[word as usize];
+        *count += 1;
+        usize::from(*count == 1)
+    };
     if words.len() <= window {
-        let types: HashSet<&str> = words.iter().copied().collect();
-        return types.len() as f32 / words.len().max(1) as f32;
-    }
-    let mut counts: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
-    for &word in &words[..window] {
-        *counts.entry(word).or_insert(0) += 1;
-    }
-    let mut sum = counts.len() as f64;
-    for at in window..words.len() {
-        *counts.entry(words[at]).or_insert(0) += 1;
-        let leaving = words[at - window];
-        let count = counts.get_mut(leaving).expect("a word in the window is counted");
-        *count -= 1;
-        if *count == 0 {
-            counts.remove(leaving);
+        for &word in words {
+            types += add(&mut counts, word);
         }
-        sum += counts.len() as f64;
+        return types as f32 / words.len().max(1) as f32;
+    }
+    for &word in &words[..window] {
+        types += add(&mut counts, word);
+    }
+    let mut sum = types as f64;
+    for at in window..words.len() {
+        types += add(&mut counts, words[at]);
+        let count = &mut counts[words[at - window] as usize];
+        *count -= 1;
+        types -= usize::from(*count == 0);
+        sum += types as f64;
     }
     (sum / (words.len() - window + 1) as f64 / window as f64) as f32
 }
@@ -426,6 +471,19 @@ mod tests {
         assert!(capitalised_function_words(heading, 0, heading.len(), &words(), 0.4).is_empty());
     }
 
+    /// Numbers for words, as `style_features` gives them: one per distinct word.
+    fn numbered(words: &[&str]) -> (Vec<u32>, usize) {
+        let mut ids: rustc_hash::FxHashMap<&str, u32> = rustc_hash::FxHashMap::default();
+        let sequence = words
+            .iter()
+            .map(|w| {
+                let next = ids.len() as u32;
+                *ids.entry(w).or_insert(next)
+            })
+            .collect();
+        (sequence, ids.len())
+    }
+
     #[test]
     fn lexical_diversity_falls_when_words_come_back() {
         let varied: Vec<&str> = "the council met on tuesday and approved a budget for roads schools parks libraries \
@@ -439,15 +497,17 @@ mod tests {
                 .split(' ')
                 .filter(|w| !w.is_empty())
                 .collect();
+        let ((varied, varied_types), (repetitive, repetitive_types)) = (numbered(&varied), numbered(&repetitive));
         // Every word distinct: no run ever falls to 0.72, so MTLD is the length of the text.
-        assert_eq!(mtld(&varied), varied.len() as f32);
+        assert_eq!(mtld(&varied, varied_types), varied.len() as f32);
         // A text that keeps coming back to its words: runs end every dozen words or so.
-        assert!(mtld(&repetitive) < repetitive.len() as f32 / 1.5, "{}", mtld(&repetitive));
-        assert_eq!(moving_type_token_ratio(&varied, 50), 1.0);
+        let repetitive_mtld = mtld(&repetitive, repetitive_types);
+        assert!(repetitive_mtld < repetitive.len() as f32 / 1.5, "{repetitive_mtld}");
+        assert_eq!(moving_type_token_ratio(&varied, varied_types, 50), 1.0);
         // Windows of 5 over a text that cycles through 3 words hold 3 types each.
-        let cycle = ["a", "b", "c"].repeat(10);
-        assert!((moving_type_token_ratio(&cycle, 5) - 0.6).abs() < 1e-6);
-        assert_eq!(mtld(&[]), 0.0);
+        let (cycle, cycle_types) = numbered(&["a", "b", "c"].repeat(10));
+        assert!((moving_type_token_ratio(&cycle, cycle_types, 5) - 0.6).abs() < 1e-6);
+        assert_eq!(mtld(&[], 0), 0.0);
     }
 
     #[test]

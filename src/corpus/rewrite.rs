@@ -284,9 +284,8 @@ impl RewriteIndex {
     /// read requested ahead, in three stages a record apart: the bucket slots of the record
     /// three on; once those are in cache, the newest entry of each of its buckets (its
     /// likeliest candidates, and where its bucket walks start); once those are, the links that
-    /// its walks follow. Once the index outgrows the processor's
-    /// caches these loads are most of a record's cost, and requested ahead they overlap with
-    /// the work on the records before.
+    /// its walks follow. Once the index outgrows the processor's caches these loads are most of
+    /// a record's cost, and requested ahead they overlap with the work on the records before.
     pub fn check_and_insert_all(&mut self, signatures: Vec<RewriteSignature>) -> Vec<Option<(usize, f32)>> {
         let mut found = Vec::with_capacity(signatures.len());
         for first in signatures.iter().take(3) {
@@ -438,7 +437,7 @@ impl RewriteIndex {
             if alignment.pairs < MIN_PAIRS.min(shorter) {
                 continue;
             }
-            let similarity = (alignment.weight / new.len().max(old.len()) as f32).clamp(0.0, 1.0);
+            let similarity = (alignment.weight / longer).clamp(0.0, 1.0);
             let better = match best {
                 None => true,
                 Some((best_id, best_similarity)) => {

@@ -278,8 +278,8 @@ enum Tense {
     Past,
 }
 
-/// The tense of the commonest auxiliaries and verbs of saying (a `match`, not a list search:
-/// it runs on every word). Generated continuations lean to the present; reports to the past.
+/// The tense of the commonest auxiliaries and verbs of saying (asked once per distinct word,
+/// through [`WordFacts`]). Generated continuations lean to the present; reports to the past.
 fn tense_of(word: &str) -> Option<Tense> {
     match word {
         "is" | "are" | "has" | "have" | "does" | "do" | "says" | "am" | "isn't" | "aren't" | "hasn't" | "haven't"

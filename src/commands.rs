@@ -92,6 +92,29 @@ fn expand(inputs: &[std::path::PathBuf], options: &InputOptions, output: Option<
     (files, errors.len() as u64)
 }
 
+/// A record on its way to the output, as the rewrite index sees it.
+trait Rewritable {
+    fn id(&self) -> &str;
+    /// The record's signature, if it is to be checked (taken: each record is checked once).
+    fn take_signature(&mut self) -> Option<RewriteSignature>;
+    fn set_rewrite_of(&mut self, earlier: &str, similarity: f32);
+}
+
+/// Checks a batch of records, in input order, against the records before them (if the run
+/// looks for rewrites), and tells each the earlier record it rewrites.
+fn find_rewrites<T: Rewritable>(index: Option<&mut NamedRewriteIndex>, batch: &mut [&mut T]) {
+    let Some(index) = index else { return };
+    let signed: Vec<(usize, RewriteSignature)> =
+        batch.iter_mut().enumerate().filter_map(|(at, r)| r.take_signature().map(|s| (at, s))).collect();
+    let at: Vec<usize> = signed.iter().map(|&(at, _)| at).collect();
+    let found = index.check_and_insert_all(signed.into_iter().map(|(at, s)| (batch[at].id(), s)));
+    for (at, found) in at.into_iter().zip(found) {
+        if let Some((earlier, similarity)) = found {
+            batch[at].set_rewrite_of(earlier, similarity);
+        }
+    }
+}
+
 /// One record's row, scored in parallel, with what the in-order corpus pass still needs.
 struct ScoredRecord {
     id: String,
@@ -99,8 +122,47 @@ struct ScoredRecord {
     row: ReportRow,
     standing: Standing,
     signature: Option<RewriteSignature>,
+    /// The earlier record this one rewrites, and how closely: filled in input order.
+    rewrite_of: Option<(String, f32)>,
     /// The scores and evidence items, when a per-source report is being written.
     for_sources: Option<(RecordScores, Vec<String>)>,
+}
+
+impl Rewritable for ScoredRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn take_signature(&mut self) -> Option<RewriteSignature> {
+        self.signature.take()
+    }
+
+    fn set_rewrite_of(&mut self, earlier: &str, similarity: f32) {
+        self.rewrite_of = Some((earlier.to_string(), similarity));
+    }
+}
+
+/// One record's cleaned line (none if its verdict is skipped), cleaned in parallel.
+struct CleanedRecord {
+    id: String,
+    signature: Option<RewriteSignature>,
+    line: Option<String>,
+    /// Whether it rewrites an earlier record: filled in input order.
+    rewrite: bool,
+}
+
+impl Rewritable for CleanedRecord {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn take_signature(&mut self) -> Option<RewriteSignature> {
+        self.signature.take()
+    }
+
+    fn set_rewrite_of(&mut self, _: &str, _: f32) {
+        self.rewrite = true;
+    }
 }
 
 fn score(args: ScoreArgs) -> Result<Outcome> {
@@ -118,7 +180,7 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
     let bar = progress(&args.common);
     let stats = {
         let mut csv = CsvReport::new(output.writer(), args.bom).map_err(|e| Error::output(&target, e))?;
-        let stats = pipeline::run(
+        let stats = pipeline::run_settled(
             &files,
             &options,
             threads,
@@ -131,22 +193,22 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
                     row,
                     standing: assessment.standing(),
                     signature: with_signatures.then(|| RewriteSignature::of(&record.text)),
+                    rewrite_of: None,
                     for_sources: with_sources
                         .then(|| (record_scores(&assessment), assessment.evidence(EVIDENCE_ITEMS))),
                     id: record.id,
                     source: record.source,
                 }
             },
+            |batch| find_rewrites(rewrites.as_mut(), batch),
             |mut scored| {
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
                 let mut rewrite = false;
-                if let (Some(index), Some(signature)) = (rewrites.as_mut(), scored.signature.take())
-                    && let Some((of, similarity)) = index.check_and_insert(&scored.id, signature)
-                {
+                if let Some((of, similarity)) = scored.rewrite_of.take() {
                     scored.standing = scorer.after_rewrite(scored.standing, similarity);
-                    scored.row.set_rewrite(of, similarity, &scored.standing);
+                    scored.row.set_rewrite(&of, similarity, &scored.standing);
                     rewrite = true;
                 }
                 if let (Some(sources), Some((mut scores, evidence))) = (sources.as_mut(), scored.for_sources) {
@@ -238,7 +300,7 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
     let (mut skipped, mut skipped_rewrites) = (0u64, 0u64);
     let stats = {
         let writer = output.writer();
-        let stats = pipeline::run(
+        let stats = pipeline::run_settled(
             &files,
             &options,
             threads,
@@ -246,21 +308,22 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
             |record, template| {
                 let template = template.as_ref().map(|t| t.of_source(&record.source));
                 let assessment = scorer.assess_record(&record, template);
-                let signature = args.skip_rewrites.then(|| RewriteSignature::of(&record.text));
                 let line = (!skip.contains(&assessment.verdict))
                     .then(|| cleaned_record(&record, &assessment, &drop_labels, &options.text_field, args.annotate));
-                (record.id, signature, line)
+                CleanedRecord {
+                    signature: args.skip_rewrites.then(|| RewriteSignature::of(&record.text)),
+                    id: record.id,
+                    line,
+                    rewrite: false,
+                }
             },
-            |(id, signature, line)| {
+            // Every record enters the index, skipped or not: a rewrite of a dropped record is
+            // still a rewrite.
+            |batch| find_rewrites(rewrites.as_mut(), batch),
+            |CleanedRecord { line, rewrite, .. }| {
                 if let Some(bar) = &bar {
                     bar.inc(1);
                 }
-                // Every record enters the index, skipped or not: a rewrite of a dropped
-                // record is still a rewrite.
-                let rewrite = match (rewrites.as_mut(), signature) {
-                    (Some(index), Some(signature)) => index.check_and_insert(&id, signature).is_some(),
-                    _ => false,
-                };
                 match line {
                     Some(_) if rewrite => {
                         skipped_rewrites += 1;

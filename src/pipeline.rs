@@ -59,6 +59,30 @@ pub fn run<T, C, P, E, R>(
     threads: usize,
     corpus: &mut C,
     process: P,
+    emit: E,
+    report: R,
+) -> Result<RunStats>
+where
+    T: Send,
+    C: Survey,
+    P: Fn(Record, &C) -> T + Sync + Send,
+    E: FnMut(T) -> Result<()>,
+    R: FnMut(&Error),
+{
+    run_settled(files, options, threads, corpus, process, |_: &mut [&mut T]| {}, emit, report)
+}
+
+/// [`run`], with `settle` called on each batch's results, in input order, before they are
+/// emitted: an in-order corpus pass that works a batch at a time (the rewrite index) goes
+/// there.
+#[allow(clippy::too_many_arguments)]
+pub fn run_settled<T, C, P, S, E, R>(
+    files: &[InputFile],
+    options: &InputOptions,
+    threads: usize,
+    corpus: &mut C,
+    process: P,
+    mut settle: S,
     mut emit: E,
     mut report: R,
 ) -> Result<RunStats>
@@ -66,6 +90,7 @@ where
     T: Send,
     C: Survey,
     P: Fn(Record, &C) -> T + Sync + Send,
+    S: FnMut(&mut [&mut T]),
     E: FnMut(T) -> Result<()>,
     R: FnMut(&Error),
 {
@@ -130,11 +155,12 @@ where
                 }
             }
         });
-        for processed in done_receiver.iter() {
+        for mut processed in done_receiver.iter() {
             if INTERRUPTED.load(Ordering::Relaxed) {
                 outcome = Err(Error::Interrupted);
                 break;
             }
+            settle(&mut processed.iter_mut().filter_map(|item| item.as_mut().ok()).collect::<Vec<_>>());
             for item in processed {
                 match item {
                     Ok(value) => {

@@ -13,8 +13,9 @@
 //!   (verification: a rewrite pairs most of its sentences, another outlet's report of the
 //!   same event one or two).
 //! - `buckets`: the LSH bucket map of one band.
-//! - `rewrite`: the signature and the index (a 76-byte entry a record: its sketches and where
-//!   its bucket links are; a link only where the band's bucket already held a record).
+//! - `rewrite`: the signature and the index (a 72-byte entry a record, its sketches; and in
+//!   each band a 2-byte link a record, to the bucket's entry before it). Records are checked
+//!   a batch at a time, band after band, so that the bucket work stays in one band's memory.
 //! - `named`: the index keyed by record ids, as `score` uses it.
 //! - `sources`: the per-source review (`score --sources`).
 //! - `template`: line hashes counted per source, for template lines (rule WG008).

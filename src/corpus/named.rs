@@ -22,13 +22,31 @@ impl NamedRewriteIndex {
     /// earlier record it copies or rewrites, and the verified similarity.
     pub fn check_and_insert(&mut self, id: &str, signature: RewriteSignature) -> Option<(&str, f32)> {
         let found = self.index.check_and_insert(signature);
+        self.push_id(id);
+        found.map(|(earlier, similarity)| (self.id(earlier), similarity))
+    }
+
+    /// [`Self::check_and_insert`] for a batch of records in input order, with the same
+    /// answers, checked together (see [`RewriteIndex::check_and_insert_all`]).
+    pub fn check_and_insert_all<'a>(
+        &mut self,
+        records: impl IntoIterator<Item = (&'a str, RewriteSignature)>,
+    ) -> Vec<Option<(&str, f32)>> {
+        let (ids, signatures): (Vec<&str>, Vec<RewriteSignature>) = records.into_iter().unzip();
+        let found = self.index.check_and_insert_all(signatures);
+        for id in ids {
+            self.push_id(id);
+        }
+        found.into_iter().map(|m| m.map(|(earlier, similarity)| (self.id(earlier), similarity))).collect()
+    }
+
+    fn push_id(&mut self, id: &str) {
         // Past 4 GiB of ids the oldest stay nameable and the newest are stored empty: their
         // rows still carry their own ids, only a later rewrite of them would name "".
         if self.ids.len() + id.len() <= u32::MAX as usize {
             self.ids.push_str(id);
         }
         self.ends.push(self.ids.len() as u32);
-        found.map(|(earlier, similarity)| (self.id(earlier), similarity))
     }
 
     fn id(&self, record: usize) -> &str {
@@ -74,5 +92,14 @@ mod tests {
         assert_eq!(of, "a-1");
         assert!(similarity > 0.95, "{similarity}");
         assert_eq!(index.len(), 3);
+    }
+
+    #[test]
+    fn a_batch_names_a_record_of_the_same_batch() {
+        let mut index = NamedRewriteIndex::new();
+        let records = [("a-1", HARBOUR), ("b-2", LIBRARY), ("c-3", HARBOUR)];
+        let found = index.check_and_insert_all(records.map(|(id, text)| (id, RewriteSignature::of(text))));
+        assert_eq!(found.iter().map(|m| m.map(|(of, _)| of)).collect::<Vec<_>>(), [None, None, Some("a-1")]);
+        assert_eq!(index.check_and_insert("d-4", RewriteSignature::of(LIBRARY)).map(|m| m.0), Some("b-2"));
     }
 }

@@ -83,59 +83,31 @@ impl RewriteSignature {
     }
 }
 
-/// What the index keeps of a usable record: its sentence sketches, for verification, and
-/// where its bucket links are, for walking the buckets. 76 bytes.
+/// What the index keeps of a usable record for verification: the low 32 bits of each
+/// sentence sketch, the high 8 (sketches are [`sketch::BITS`] = 40 bits) and how many there
+/// are. 72 bytes: two cache lines at most.
 struct Entry {
-    /// The low 32 bits of each sentence sketch...
     low: [u32; SENTENCES],
-    /// ...and the high 8 (sketches are [`sketch::BITS`] = 40 bits).
     high: [u8; SENTENCES],
-    /// Where the entry's links start in [`RewriteIndex::links`], from its group's base.
-    link_start: u16,
-    /// Bit `b` for `b <` [`BANDS`]: the entry has a link in band `b`; the bits above: its
-    /// sentence count.
-    linked: u32,
+    count: u8,
 }
 
-const _: () = assert!(sketch::BITS == 40 && SENTENCES < 16 && BANDS + 4 <= 32);
+const _: () = assert!(sketch::BITS == 40 && SENTENCES <= u8::MAX as usize);
 
 impl Entry {
-    fn new(signature: &RewriteSignature, link_start: u16, linked: u32) -> Self {
+    fn new(signature: &RewriteSignature) -> Self {
         debug_assert!(signature.sentences.iter().all(|&s| s <= MASK));
         Entry {
             low: signature.sentences.map(|s| s as u32),
             high: signature.sentences.map(|s| (s >> 32) as u8),
-            link_start,
-            linked: linked | u32::from(signature.sentence_count) << BANDS,
+            count: signature.sentence_count,
         }
-    }
-
-    fn count(&self) -> usize {
-        (self.linked >> BANDS) as usize
     }
 
     fn sketches(&self) -> [u64; SENTENCES] {
         std::array::from_fn(|i| u64::from(self.high[i]) << 32 | u64::from(self.low[i]))
     }
 }
-
-/// Links are stored only where there is one: for each band whose bucket already held an
-/// entry, the entry that was the newest there (the buckets are chains through these links).
-/// In a corpus of distinct records most band keys are new, and a dense 20 × 4 bytes a record
-/// would be mostly empty (on the bench corpus, with its planted rewrites and its sentences
-/// written from shared templates, a record has about 14 links). An entry finds its links from
-/// its [`Entry::link_start`], counted from the base of its group of this many entries (so that
-/// the start fits 16 bits).
-///
-/// A link is stored as how many entries back it points, in 16 bits: records that share a key
-/// are mostly near each other (a story's outlets and rewrites come within days, and a key
-/// that a common phrase makes is reused often). A link farther back than [`FAR`] stores 0 and
-/// its id goes to [`RewriteIndex::far_links`], a side table sorted by (entry, band). On the
-/// bench corpus this halves the links' bytes.
-const LINK_GROUP: usize = 1024;
-/// The farthest link stored in 16 bits.
-const FAR: u32 = u16::MAX as u32;
-const _: () = assert!(LINK_GROUP * BANDS <= u16::MAX as usize + 1);
 
 const NONE: u32 = u32::MAX;
 /// Entry ids stay below [`NONE`]; records past that are checked but no longer added.
@@ -177,25 +149,93 @@ impl<T> Chunked<T> {
     }
 }
 
-/// The side-table key of entry `id`'s link in `band` (bands fit 5 bits: see the assertion
-/// beside [`Entry`]).
-fn far_key(id: u32, band: usize) -> u64 {
-    u64::from(id) << 5 | band as u64
+/// A link of an entry in one band: how many entries back the newest entry of its bucket was
+/// when it was added. Records that share a key are mostly near each other (a story's outlets
+/// and rewrites come within days, and a key that a common phrase makes is reused often), so
+/// 16 bits hold almost every link; [`FAR_LINK`] marks one that is in the band's side table.
+type Link = u16;
+/// The entry's bucket was new: nothing before it.
+const NO_LINK: Link = 0;
+/// The link is farther back than `FAR_LINK - 1` entries: see [`Band::far_links`].
+const FAR_LINK: Link = Link::MAX;
+
+/// One LSH band of the index: its buckets, and the chains through them.
+///
+/// Each band keeps its own links, one per entry, so that walking a bucket reads only this
+/// band's memory (no entry has to be read to find where its links are), and a batch checked
+/// band after band ([`RewriteIndex::check_and_insert_all`]) works in one band's memory at a
+/// time: at 100k records a band's map and links are about half a megabyte, which the
+/// processor's caches (and its address translation) hold, where the whole index is 17 MB.
+struct Band {
+    buckets: BucketMap,
+    /// The link of each entry, by entry id.
+    links: Chunked<Link>,
+    /// The links farther back than 16 bits hold: (entry id, linked id), sorted because
+    /// entries are added in id order.
+    far_links: Vec<(u32, u32)>,
+}
+
+impl Band {
+    fn new() -> Self {
+        Band { buckets: BucketMap::new(), links: Chunked::new(), far_links: Vec::new() }
+    }
+
+    /// Makes entry `id` (the next id) the newest of `key`'s bucket, linked to the one that
+    /// was, and returns the bucket as it was.
+    fn insert(&mut self, key: u32, id: u32) -> Option<Bucket> {
+        debug_assert_eq!(self.links.len, id as usize, "entries are added in id order");
+        let head = self.buckets.push(key, id);
+        let link = match head {
+            None => NO_LINK,
+            Some(bucket) if id - bucket.newest < u32::from(FAR_LINK) => (id - bucket.newest) as Link,
+            Some(bucket) => {
+                self.far_links.push((id, bucket.newest));
+                FAR_LINK
+            }
+        };
+        self.links.push(link);
+        head
+    }
+
+    /// The entry that was the newest in `id`'s bucket when `id` was added, or [`NONE`].
+    fn link(&self, id: u32) -> u32 {
+        match *self.links.get(id as usize) {
+            NO_LINK => NONE,
+            FAR_LINK => {
+                let at = self.far_links.partition_point(|&(entry, _)| entry < id);
+                debug_assert!(self.far_links[at].0 == id, "a far link is in the side table");
+                self.far_links[at].1
+            }
+            back => id - u32::from(back),
+        }
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.buckets.heap_bytes() + self.links.heap_bytes() + self.far_links.capacity() * size_of::<(u32, u32)>()
+    }
+}
+
+/// Records are checked this many at a time, band after band (see [`Band`]). The batch's
+/// bucket evidence takes `BATCH × BANDS × BUCKET_WALK × 8` bytes while it is gathered
+/// (240 KiB), which is freed after each call.
+const BATCH: usize = 512;
+/// How many records ahead, within a band, the bucket slot a record will probe is requested.
+const PREFETCH_AHEAD: usize = 8;
+
+/// A usable record of the batch being checked.
+struct Checked {
+    /// Where it is in the batch.
+    at: usize,
+    /// Its entry id (the one it would have, once the index is full).
+    id: u32,
+    /// False once the index is full: the record is checked but not added.
+    insert: bool,
 }
 
 /// Finds, for each record in turn, the most similar earlier record that it rewrites.
 pub struct RewriteIndex {
-    /// One map per band: band key -> the newest entry with that key.
-    buckets: Vec<BucketMap>,
+    bands: Vec<Band>,
     entries: Chunked<Entry>,
-    /// The links of all entries, entry after entry, band after band, as distances back (0:
-    /// in [`Self::far_links`]).
-    links: Chunked<u16>,
-    /// The links farther back than [`FAR`]: ((entry id << 5) | band, linked id), sorted
-    /// because entries are added in id order and their bands in band order.
-    far_links: Vec<(u64, u32)>,
-    /// Where each group of [`LINK_GROUP`] entries starts in `links`.
-    link_bases: Vec<usize>,
     /// For each record that took a position but no entry (too short), the number of entries
     /// before it: an entry's record position is its id plus the skipped records before it.
     skipped: Vec<u32>,
@@ -211,11 +251,8 @@ impl Default for RewriteIndex {
 impl RewriteIndex {
     pub fn new() -> Self {
         RewriteIndex {
-            buckets: (0..BANDS).map(|_| BucketMap::new()).collect(),
+            bands: (0..BANDS).map(|_| Band::new()).collect(),
             entries: Chunked::new(),
-            links: Chunked::new(),
-            far_links: Vec::new(),
-            link_bases: Vec::new(),
             skipped: Vec::new(),
             records: 0,
         }
@@ -230,103 +267,91 @@ impl RewriteIndex {
     /// synonyms, lower as sentences are dropped. Among equally similar records, the earliest
     /// wins.
     pub fn check_and_insert(&mut self, signature: RewriteSignature) -> Option<(usize, f32)> {
-        // The loads of all bands are started first, so that their cache misses overlap.
-        if signature.is_usable() {
-            self.prefetch_buckets(&signature);
-        }
-        self.check_and_insert_ref(&signature)
+        let mut found = Vec::with_capacity(1);
+        self.check_and_insert_batch(std::slice::from_ref(&signature), &mut found);
+        found.pop().flatten()
     }
 
-    /// [`Self::check_and_insert`] once the caller has requested the record's bucket slots.
-    fn check_and_insert_ref(&mut self, signature: &RewriteSignature) -> Option<(usize, f32)> {
-        self.records += 1;
-        let insert = self.entries.len < MAX_ENTRIES;
-        if !signature.is_usable() {
-            if insert {
-                self.skipped.push(self.entries.len as u32);
-            }
-            return None;
-        }
-        let id = self.entries.len as u32;
-        // One probe per band: read the bucket's newest entry and, unless the index is full,
-        // make this record the newest in its place.
-        let mut heads: [Option<Bucket>; BANDS] = [None; BANDS];
-        for (band, (&key, head)) in signature.bands.iter().zip(heads.iter_mut()).enumerate() {
-            *head = if insert { self.buckets[band].push(key, id) } else { self.buckets[band].get(key) };
-        }
-        let candidates = self.candidates(&heads);
-        let best = self.best_verified(signature, &candidates);
-        if !insert {
-            return best;
-        }
-        if self.entries.len.is_multiple_of(LINK_GROUP) {
-            self.link_bases.push(self.links.len);
-        }
-        let link_start = self.links.len - self.link_bases[self.entries.len / LINK_GROUP];
-        let mut linked = 0u32;
-        for (band, head) in heads.iter().enumerate() {
-            if let Some(bucket) = head {
-                let back = id - bucket.newest;
-                if back <= FAR {
-                    self.links.push(back as u16);
-                } else {
-                    self.links.push(0);
-                    self.far_links.push((far_key(id, band), bucket.newest));
-                }
-                linked |= 1 << band;
-            }
-        }
-        self.entries.push(Entry::new(signature, link_start as u16, linked));
-        best
-    }
-
-    /// [`Self::check_and_insert`] for a run of records in order, with the memory each will
-    /// read requested ahead, in three stages a record apart: the bucket slots of the record
-    /// three on; once those are in cache, the newest entry of each of its buckets (its
-    /// likeliest candidates, and where its bucket walks start); once those are, the links that
-    /// its walks follow. Once the index outgrows the processor's caches these loads are most of
-    /// a record's cost, and requested ahead they overlap with the work on the records before.
+    /// [`Self::check_and_insert`] for a run of records in order, with the same answers,
+    /// [`BATCH`] records at a time: the bucket work of a batch is done band after band, each
+    /// band's records in order, so that it stays in one band's memory; then each record's
+    /// candidates are verified, the entries of the next records' candidates requested ahead.
     pub fn check_and_insert_all(&mut self, signatures: Vec<RewriteSignature>) -> Vec<Option<(usize, f32)>> {
         let mut found = Vec::with_capacity(signatures.len());
-        for first in signatures.iter().take(3) {
-            self.prefetch_buckets(first);
-        }
-        for at in 0..signatures.len() {
-            if let Some(third) = signatures.get(at + 3) {
-                self.prefetch_buckets(third);
-            }
-            if let Some(after_next) = signatures.get(at + 2) {
-                self.prefetch_newest_entries(after_next);
-            }
-            if let Some(next) = signatures.get(at + 1) {
-                self.prefetch_newest_links(next);
-            }
-            found.push(self.check_and_insert_ref(&signatures[at]));
+        for batch in signatures.chunks(BATCH) {
+            self.check_and_insert_batch(batch, &mut found);
         }
         found
     }
 
-    fn prefetch_buckets(&self, signature: &RewriteSignature) {
-        for (&key, map) in signature.bands.iter().zip(&self.buckets) {
-            map.prefetch(key);
+    fn check_and_insert_batch(&mut self, batch: &[RewriteSignature], found: &mut Vec<Option<(usize, f32)>>) {
+        let mut checked: Vec<Checked> = Vec::with_capacity(batch.len());
+        let mut next = self.entries.len;
+        for (at, signature) in batch.iter().enumerate() {
+            self.records += 1;
+            let insert = next < MAX_ENTRIES;
+            if !signature.is_usable() {
+                if insert {
+                    self.skipped.push(next as u32);
+                }
+                continue;
+            }
+            checked.push(Checked { at, id: next.min(MAX_ENTRIES - 1) as u32, insert });
+            next += usize::from(insert);
         }
-    }
-
-    fn prefetch_newest_entries(&self, signature: &RewriteSignature) {
-        for (&key, map) in signature.bands.iter().zip(&self.buckets) {
-            if let Some(bucket) = map.get(key) {
-                prefetch(self.entries.get(bucket.newest as usize));
+        let hits = self.bucket_hits(batch, &checked);
+        for record in &checked {
+            if record.insert {
+                self.entries.push(Entry::new(&batch[record.at]));
             }
         }
-    }
-
-    /// Requests the link each of `signature`'s bucket walks follows from its newest entry.
-    fn prefetch_newest_links(&self, signature: &RewriteSignature) {
-        for (band, (&key, map)) in signature.bands.iter().zip(&self.buckets).enumerate() {
-            if let Some(at) = map.get(key).and_then(|bucket| self.link_slot(bucket.newest, band)) {
-                prefetch(self.links.get(at));
+        let candidates: Vec<Candidates> = hits.chunks(HITS).map(candidates).collect();
+        for ahead in candidates.iter().take(2) {
+            for &id in ahead.ids() {
+                prefetch(self.entries.get(id as usize));
             }
         }
+        let mut best = vec![None; batch.len()];
+        for (k, record) in checked.iter().enumerate() {
+            if let Some(ahead) = candidates.get(k + 2) {
+                for &id in ahead.ids() {
+                    prefetch(self.entries.get(id as usize));
+                }
+            }
+            best[record.at] = self.best_verified(&batch[record.at], candidates[k].ids());
+        }
+        found.extend(best);
+    }
+
+    /// Walks the buckets of every band for the usable records of a batch, band after band,
+    /// adding each record as it goes: [`HITS`] slots a record of (entry id, evidence), an
+    /// unused slot holding [`NONE`]. A record's buckets are read as they were before it, as
+    /// if the records were checked one by one.
+    fn bucket_hits(&mut self, batch: &[RewriteSignature], checked: &[Checked]) -> Vec<(u32, f32)> {
+        let mut hits = vec![(NONE, 0.0f32); checked.len() * HITS];
+        for (b, band) in self.bands.iter_mut().enumerate() {
+            let key = |k: usize| batch[checked[k].at].bands[b];
+            for k in 0..checked.len().min(PREFETCH_AHEAD) {
+                band.buckets.prefetch(key(k));
+            }
+            for (k, record) in checked.iter().enumerate() {
+                if k + PREFETCH_AHEAD < checked.len() {
+                    band.buckets.prefetch(key(k + PREFETCH_AHEAD));
+                }
+                let head = if record.insert { band.insert(key(k), record.id) } else { band.buckets.get(key(k)) };
+                let Some(bucket) = head else { continue };
+                let weight = 1.0 / bucket.records.max(1) as f32;
+                let slots = &mut hits[k * HITS + b * BUCKET_WALK..][..BUCKET_WALK];
+                let mut id = bucket.newest;
+                for (step, slot) in slots.iter_mut().enumerate().take((bucket.records as usize).min(BUCKET_WALK)) {
+                    if step > 0 {
+                        id = band.link(id);
+                    }
+                    *slot = (id, weight);
+                }
+            }
+        }
+        hits
     }
 
     /// Records checked so far (including short ones, which never match).
@@ -339,40 +364,13 @@ impl RewriteIndex {
         self.records == 0
     }
 
-    /// Bytes of heap the index holds, exactly: the entry and link chunks at their capacity,
-    /// the bucket maps' slot arrays and the small vectors of link bases and skipped records.
+    /// Bytes of heap the index holds, exactly: the entry chunks at their capacity, each
+    /// band's bucket map, links and far links, and the skipped records.
     pub fn heap_bytes(&self) -> usize {
-        let buckets: usize = self.buckets.iter().map(BucketMap::heap_bytes).sum();
         self.entries.heap_bytes()
-            + self.links.heap_bytes()
-            + self.far_links.capacity() * size_of::<(u64, u32)>()
-            + buckets
-            + self.buckets.capacity() * size_of::<BucketMap>()
-            + self.link_bases.capacity() * size_of::<usize>()
+            + self.bands.iter().map(Band::heap_bytes).sum::<usize>()
+            + self.bands.capacity() * size_of::<Band>()
             + self.skipped.capacity() * size_of::<u32>()
-    }
-
-    /// The entry that was the newest in `id`'s bucket of `band` when `id` was added, or [`NONE`].
-    fn link(&self, id: u32, band: usize) -> u32 {
-        let Some(at) = self.link_slot(id, band) else { return NONE };
-        let back = *self.links.get(at);
-        if back > 0 {
-            return id - u32::from(back);
-        }
-        let key = far_key(id, band);
-        let at = self.far_links.partition_point(|&(k, _)| k < key);
-        debug_assert!(self.far_links[at].0 == key, "a far link is in the side table");
-        self.far_links[at].1
-    }
-
-    /// Where in [`Self::links`] entry `id`'s link in `band` is, if it has one.
-    fn link_slot(&self, id: u32, band: usize) -> Option<usize> {
-        let entry = self.entries.get(id as usize);
-        if entry.linked >> band & 1 == 0 {
-            return None;
-        }
-        let before = (entry.linked & ((1 << band) - 1)).count_ones() as usize;
-        Some(self.link_bases[id as usize / LINK_GROUP] + usize::from(entry.link_start) + before)
     }
 
     /// The record position of entry `id`.
@@ -380,53 +378,15 @@ impl RewriteIndex {
         id as usize + self.skipped.partition_point(|&entries_before| entries_before <= id)
     }
 
-    /// Candidates from the buckets `heads` (as they were before this record): (entry id,
-    /// evidence), strongest evidence first. A shared band counts `1 / records in the
-    /// bucket`, so a key that one story's records share outweighs one that a common phrase
-    /// put into many records' buckets.
-    ///
-    /// The buckets are walked in lockstep, one step in every band at a time: the links of
-    /// one step are independent loads that the processor overlaps, where walking one chain
-    /// to its end would wait for each cache miss in turn.
-    fn candidates(&self, heads: &[Option<Bucket>; BANDS]) -> Vec<(u32, f32)> {
-        let mut cursor = heads.map(|head| head.map_or(NONE, |b| b.newest));
-        let walk = heads.map(|head| head.map_or(0, |b| (b.records as usize).min(BUCKET_WALK)));
-        let weight = heads.map(|head| head.map_or(0.0, |b| 1.0 / b.records.max(1) as f32));
-        let mut hits: Vec<(u32, f32)> = Vec::with_capacity(BANDS * BUCKET_WALK);
-        for step in 0..BUCKET_WALK {
-            for band in 0..BANDS {
-                if step >= walk[band] {
-                    continue;
-                }
-                let id = cursor[band];
-                hits.push((id, weight[band]));
-                if step + 1 < walk[band] {
-                    cursor[band] = self.link(id, band);
-                }
-            }
-        }
-        hits.sort_unstable_by_key(|&(id, _)| id);
-        let mut candidates: Vec<(u32, f32)> =
-            hits.chunk_by(|a, b| a.0 == b.0).map(|run| (run[0].0, run.iter().map(|&(_, w)| w).sum())).collect();
-        // Strongest evidence first, then the newer entry (ids are distinct, so the order is total).
-        candidates.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
-        candidates.truncate(MAX_CANDIDATES);
-        candidates
-    }
-
     /// The verified candidate with the highest similarity (earliest record among equals).
-    fn best_verified(&self, signature: &RewriteSignature, candidates: &[(u32, f32)]) -> Option<(usize, f32)> {
+    fn best_verified(&self, signature: &RewriteSignature, candidates: &[u32]) -> Option<(usize, f32)> {
         let new = signature.sketches();
-        // Start loading every candidate's entry (two cache lines each) before comparing.
-        for &(id, _) in candidates {
-            prefetch(self.entries.get(id as usize));
-        }
         // (entry id, similarity): ids are in record order, so the lowest id is the earliest record.
         let mut best: Option<(u32, f32)> = None;
-        for &(id, _) in candidates {
+        for &id in candidates {
             let entry = self.entries.get(id as usize);
             let sketches = entry.sketches();
-            let old = &sketches[..entry.count()];
+            let old = &sketches[..usize::from(entry.count)];
             let shorter = new.len().min(old.len());
             let coverage = if shorter < MIN_PAIRS { FEW_SENTENCES_COVERAGE } else { MIN_COVERAGE };
             // A candidate that cannot reach the best similarity so far need not be aligned to
@@ -449,6 +409,54 @@ impl RewriteIndex {
             }
         }
         best.map(|(id, similarity)| (self.record(id), similarity))
+    }
+}
+
+/// Bucket evidence slots per record: [`BUCKET_WALK`] in each band.
+const HITS: usize = BANDS * BUCKET_WALK;
+
+/// A record's candidates from its bucket evidence (`HITS` slots of (entry id, evidence)):
+/// strongest evidence first. A shared band counts `1 / records in the bucket`, so a key
+/// that one story's records share outweighs one that a common phrase put into many
+/// records' buckets.
+fn candidates(hits: &[(u32, f32)]) -> Candidates {
+    // Each hit as one integer, id high and evidence low, so that one integer sort groups the
+    // hits of an entry (the evidence is positive, so its bits order as the numbers do).
+    let mut packed = [0u64; HITS];
+    let mut len = 0;
+    for &(id, weight) in hits.iter().filter(|&&(id, _)| id != NONE) {
+        packed[len] = u64::from(id) << 32 | u64::from(weight.to_bits());
+        len += 1;
+    }
+    let packed = &mut packed[..len];
+    packed.sort_unstable();
+    let mut summed = [(0u32, 0.0f32); HITS];
+    let mut distinct = 0;
+    for run in packed.chunk_by(|a, b| a >> 32 == b >> 32) {
+        let evidence = run.iter().map(|&p| f32::from_bits(p as u32)).sum();
+        summed[distinct] = ((run[0] >> 32) as u32, evidence);
+        distinct += 1;
+    }
+    let summed = &mut summed[..distinct];
+    // Strongest evidence first, then the newer entry (ids are distinct, so the order is total).
+    summed.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+    let mut candidates = Candidates { ids: [NONE; MAX_CANDIDATES], len: 0 };
+    for (slot, &(id, _)) in candidates.ids.iter_mut().zip(summed.iter()) {
+        *slot = id;
+        candidates.len += 1;
+    }
+    candidates
+}
+
+/// The entry ids of a record's candidates, strongest evidence first.
+struct Candidates {
+    ids: [u32; MAX_CANDIDATES],
+    len: usize,
+}
+
+impl Candidates {
+    fn ids(&self) -> &[u32] {
+        &self.ids[..self.len]
     }
 }
 
@@ -477,7 +485,7 @@ mod tests {
         }
         // Shares one band with record 0, 70,000 entries back: its link goes to the side table.
         assert_eq!(index.check_and_insert(signature(70_000, Some(key))), None);
-        assert_eq!(index.far_links.len(), 1);
+        assert_eq!(index.bands[0].far_links.len(), 1);
         // A copy of record 0 finds it by walking from record 70,000 along that far link.
         // Only its first band is shared (the others are keys nobody has).
         let mut copy = signature(0, Some(key));
@@ -485,5 +493,26 @@ mod tests {
             *band = !*band;
         }
         assert_eq!(index.check_and_insert(copy), Some((0, 1.0)));
+    }
+
+    #[test]
+    fn a_batch_gets_the_answers_of_records_checked_one_by_one() {
+        // Copies of earlier records (near and far, within a batch and across batches),
+        // records sharing a band key, and too-short records, over three batches.
+        let signatures: Vec<RewriteSignature> = (0..BATCH as u32 * 2 + 300)
+            .map(|i| match i % 7 {
+                0 if i > 0 => signature(i / 2, None),
+                3 => signature(i - 1 - i % 5, Some(i % 3)),
+                5 => RewriteSignature { sentence_count: 0, ..signature(i, None) },
+                _ => signature(i, Some(i % 11)),
+            })
+            .collect();
+        let mut one_by_one = RewriteIndex::new();
+        let expected: Vec<Option<(usize, f32)>> =
+            signatures.iter().map(|s| one_by_one.check_and_insert(s.clone())).collect();
+        assert!(expected.iter().filter(|m| m.is_some()).count() > 100, "the test plants copies");
+        let mut batched = RewriteIndex::new();
+        assert_eq!(batched.check_and_insert_all(signatures), expected);
+        assert_eq!(batched.heap_bytes(), one_by_one.heap_bytes());
     }
 }

@@ -216,8 +216,7 @@ impl Band {
 }
 
 /// Records are checked this many at a time, band after band (see [`Band`]). The batch's
-/// bucket evidence takes `BATCH × BANDS × BUCKET_WALK × 8` bytes while it is gathered
-/// (240 KiB), which is freed after each call.
+/// working memory ([`Scratch`], about 350 bytes a record: 175 KiB) is kept for the next.
 const BATCH: usize = 512;
 /// How many records ahead, within a band, the bucket slot a record will probe is requested.
 const PREFETCH_AHEAD: usize = 8;
@@ -232,10 +231,33 @@ struct Checked {
     insert: bool,
 }
 
+/// The working memory of a batch, kept between batches.
+#[derive(Default)]
+struct Scratch {
+    /// The batch's usable records.
+    checked: Vec<Checked>,
+    /// Each usable record's bucket walks: [`HITS`] entry ids.
+    hits: Vec<u32>,
+    /// Each usable record's bucket sizes as they were: [`BANDS`] counts (0: no bucket).
+    sizes: Vec<u8>,
+    /// Each usable record's candidates.
+    candidates: Vec<Candidates>,
+}
+
+impl Scratch {
+    fn heap_bytes(&self) -> usize {
+        self.checked.capacity() * size_of::<Checked>()
+            + self.hits.capacity() * size_of::<u32>()
+            + self.sizes.capacity()
+            + self.candidates.capacity() * size_of::<Candidates>()
+    }
+}
+
 /// Finds, for each record in turn, the most similar earlier record that it rewrites.
 pub struct RewriteIndex {
     bands: Vec<Band>,
     entries: Chunked<Entry>,
+    scratch: Scratch,
     /// For each record that took a position but no entry (too short), the number of entries
     /// before it: an entry's record position is its id plus the skipped records before it.
     skipped: Vec<u32>,
@@ -253,6 +275,7 @@ impl RewriteIndex {
         RewriteIndex {
             bands: (0..BANDS).map(|_| Band::new()).collect(),
             entries: Chunked::new(),
+            scratch: Scratch::default(),
             skipped: Vec::new(),
             records: 0,
         }
@@ -285,7 +308,8 @@ impl RewriteIndex {
     }
 
     fn check_and_insert_batch(&mut self, batch: &[RewriteSignature], found: &mut Vec<Option<(usize, f32)>>) {
-        let mut checked: Vec<Checked> = Vec::with_capacity(batch.len());
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.checked.clear();
         let mut next = self.entries.len;
         for (at, signature) in batch.iter().enumerate() {
             self.records += 1;
@@ -296,39 +320,49 @@ impl RewriteIndex {
                 }
                 continue;
             }
-            checked.push(Checked { at, id: next.min(MAX_ENTRIES - 1) as u32, insert });
+            scratch.checked.push(Checked { at, id: next.min(MAX_ENTRIES - 1) as u32, insert });
             next += usize::from(insert);
         }
-        let hits = self.bucket_hits(batch, &checked);
-        for record in &checked {
+        self.walk_buckets(batch, &mut scratch);
+        for record in &scratch.checked {
             if record.insert {
                 self.entries.push(Entry::new(&batch[record.at]));
             }
         }
-        let candidates: Vec<Candidates> = hits.chunks(HITS).map(candidates).collect();
-        for ahead in candidates.iter().take(2) {
-            for &id in ahead.ids() {
-                prefetch(self.entries.get(id as usize));
-            }
+        let Scratch { checked, hits, sizes, candidates: chosen } = &mut scratch;
+        chosen.clear();
+        chosen.extend(hits.chunks(HITS).zip(sizes.chunks(BANDS)).map(|(hits, sizes)| candidates(hits, sizes)));
+        for ahead in chosen.iter().take(2) {
+            self.prefetch_entries(ahead);
         }
-        let mut best = vec![None; batch.len()];
+        let start = found.len();
+        found.resize(start + batch.len(), None);
         for (k, record) in checked.iter().enumerate() {
-            if let Some(ahead) = candidates.get(k + 2) {
-                for &id in ahead.ids() {
-                    prefetch(self.entries.get(id as usize));
-                }
+            if let Some(ahead) = chosen.get(k + 2) {
+                self.prefetch_entries(ahead);
             }
-            best[record.at] = self.best_verified(&batch[record.at], candidates[k].ids());
+            found[start + record.at] = self.best_verified(&batch[record.at], chosen[k].ids());
         }
-        found.extend(best);
+        self.scratch = scratch;
+    }
+
+    fn prefetch_entries(&self, candidates: &Candidates) {
+        for &id in candidates.ids() {
+            prefetch(self.entries.get(id as usize));
+        }
     }
 
     /// Walks the buckets of every band for the usable records of a batch, band after band,
-    /// adding each record as it goes: [`HITS`] slots a record of (entry id, evidence), an
-    /// unused slot holding [`NONE`]. A record's buckets are read as they were before it, as
-    /// if the records were checked one by one.
-    fn bucket_hits(&mut self, batch: &[RewriteSignature], checked: &[Checked]) -> Vec<(u32, f32)> {
-        let mut hits = vec![(NONE, 0.0f32); checked.len() * HITS];
+    /// adding each record as it goes, into `scratch`: for each record, [`HITS`] entry ids
+    /// ([`BUCKET_WALK`] a band, [`NONE`] where there are fewer) and the size of its bucket
+    /// in each band (0: none). A record's buckets are read as they were before it, as if the
+    /// records were checked one by one.
+    fn walk_buckets(&mut self, batch: &[RewriteSignature], scratch: &mut Scratch) {
+        let checked = &scratch.checked;
+        scratch.hits.clear();
+        scratch.hits.resize(checked.len() * HITS, NONE);
+        scratch.sizes.clear();
+        scratch.sizes.resize(checked.len() * BANDS, 0);
         for (b, band) in self.bands.iter_mut().enumerate() {
             let key = |k: usize| batch[checked[k].at].bands[b];
             for k in 0..checked.len().min(PREFETCH_AHEAD) {
@@ -340,18 +374,17 @@ impl RewriteIndex {
                 }
                 let head = if record.insert { band.insert(key(k), record.id) } else { band.buckets.get(key(k)) };
                 let Some(bucket) = head else { continue };
-                let weight = 1.0 / bucket.records.max(1) as f32;
-                let slots = &mut hits[k * HITS + b * BUCKET_WALK..][..BUCKET_WALK];
+                scratch.sizes[k * BANDS + b] = bucket.records as u8;
+                let slots = &mut scratch.hits[k * HITS + b * BUCKET_WALK..][..BUCKET_WALK];
                 let mut id = bucket.newest;
                 for (step, slot) in slots.iter_mut().enumerate().take((bucket.records as usize).min(BUCKET_WALK)) {
                     if step > 0 {
                         id = band.link(id);
                     }
-                    *slot = (id, weight);
+                    *slot = id;
                 }
             }
         }
-        hits
     }
 
     /// Records checked so far (including short ones, which never match).
@@ -365,9 +398,10 @@ impl RewriteIndex {
     }
 
     /// Bytes of heap the index holds, exactly: the entry chunks at their capacity, each
-    /// band's bucket map, links and far links, and the skipped records.
+    /// band's bucket map, links and far links, the skipped records and a batch's scratch.
     pub fn heap_bytes(&self) -> usize {
         self.entries.heap_bytes()
+            + self.scratch.heap_bytes()
             + self.bands.iter().map(Band::heap_bytes).sum::<usize>()
             + self.bands.capacity() * size_of::<Band>()
             + self.skipped.capacity() * size_of::<u32>()
@@ -415,16 +449,17 @@ impl RewriteIndex {
 /// Bucket evidence slots per record: [`BUCKET_WALK`] in each band.
 const HITS: usize = BANDS * BUCKET_WALK;
 
-/// A record's candidates from its bucket evidence (`HITS` slots of (entry id, evidence)):
-/// strongest evidence first. A shared band counts `1 / records in the bucket`, so a key
-/// that one story's records share outweighs one that a common phrase put into many
+/// A record's candidates from its bucket walks (`HITS` entry ids, the bucket sizes of its
+/// `BANDS`): strongest evidence first. A shared band counts `1 / records in the bucket`, so
+/// a key that one story's records share outweighs one that a common phrase put into many
 /// records' buckets.
-fn candidates(hits: &[(u32, f32)]) -> Candidates {
+fn candidates(hits: &[u32], sizes: &[u8]) -> Candidates {
     // Each hit as one integer, id high and evidence low, so that one integer sort groups the
     // hits of an entry (the evidence is positive, so its bits order as the numbers do).
     let mut packed = [0u64; HITS];
     let mut len = 0;
-    for &(id, weight) in hits.iter().filter(|&&(id, _)| id != NONE) {
+    for (slot, &id) in hits.iter().enumerate().filter(|&(_, &id)| id != NONE) {
+        let weight = 1.0 / f32::from(sizes[slot / BUCKET_WALK]);
         packed[len] = u64::from(id) << 32 | u64::from(weight.to_bits());
         len += 1;
     }
@@ -513,6 +548,7 @@ mod tests {
         assert!(expected.iter().filter(|m| m.is_some()).count() > 100, "the test plants copies");
         let mut batched = RewriteIndex::new();
         assert_eq!(batched.check_and_insert_all(signatures), expected);
-        assert_eq!(batched.heap_bytes(), one_by_one.heap_bytes());
+        let stored = |index: &RewriteIndex| index.heap_bytes() - index.scratch.heap_bytes();
+        assert_eq!(stored(&batched), stored(&one_by_one));
     }
 }

@@ -150,57 +150,96 @@ impl<T> Chunked<T> {
 }
 
 /// A link of an entry in one band: how many entries back the newest entry of its bucket was
-/// when it was added. Records that share a key are mostly near each other (a story's outlets
-/// and rewrites come within days, and a key that a common phrase makes is reused often), so
-/// 16 bits hold almost every link; [`FAR_LINK`] marks one that is in the band's side table.
+/// when it was added (at least 1). Records that share a key are mostly near each other (a
+/// story's outlets and rewrites come within days, and a key that a common phrase makes is
+/// reused often), so 16 bits hold almost every link; [`FAR_LINK`] marks one that is in the
+/// band's side table.
 type Link = u16;
-/// The entry's bucket was new: nothing before it.
-const NO_LINK: Link = 0;
 /// The link is farther back than `FAR_LINK - 1` entries: see [`Band::far_links`].
 const FAR_LINK: Link = Link::MAX;
+/// Entries per block of [`Band::ranks`].
+const RANK_BLOCK: usize = 512;
 
 /// One LSH band of the index: its buckets, and the chains through them.
 ///
-/// Each band keeps its own links, one per entry, so that walking a bucket reads only this
-/// band's memory (no entry has to be read to find where its links are), and a batch checked
-/// band after band ([`RewriteIndex::check_and_insert_all`]) works in one band's memory at a
-/// time: at 100k records a band's map and links are about half a megabyte, which the
-/// processor's caches (and its address translation) hold, where the whole index is 17 MB.
+/// Each band keeps its own links, so that walking a bucket reads only this band's memory,
+/// and a batch checked band after band ([`RewriteIndex::check_and_insert_all`]) works in
+/// one band's memory at a time: at 100k records a band's map and links are about 0.4 MB,
+/// which the processor's caches (and its address translation) hold, where the whole index
+/// is 17 MB.
+///
+/// Only entries whose bucket already held one have a link (on the bench corpus, 14 bands in
+/// 20 at 100k records). A bit per entry says which; the links are stored in id order, and an
+/// entry's place among them is the number of bits set before its own (counted from the
+/// nearest [`RANK_BLOCK`] boundary): 2 bytes a link and 1 bit an entry, where a link for
+/// every entry would be 2 bytes an entry in every band.
 struct Band {
     buckets: BucketMap,
-    /// The link of each entry, by entry id.
+    /// Bit `id % 64` of word `id / 64` is set when entry `id` has a link.
+    linked: Vec<u64>,
+    /// The number of links before each block of [`RANK_BLOCK`] entries.
+    ranks: Vec<u32>,
+    /// The links of the entries that have one, in id order.
     links: Chunked<Link>,
     /// The links farther back than 16 bits hold: (entry id, linked id), sorted because
     /// entries are added in id order.
     far_links: Vec<(u32, u32)>,
+    /// Entries added: the next entry's id.
+    entries: usize,
 }
 
 impl Band {
     fn new() -> Self {
-        Band { buckets: BucketMap::new(), links: Chunked::new(), far_links: Vec::new() }
+        Band {
+            buckets: BucketMap::new(),
+            linked: Vec::new(),
+            ranks: Vec::new(),
+            links: Chunked::new(),
+            far_links: Vec::new(),
+            entries: 0,
+        }
     }
 
     /// Makes entry `id` (the next id) the newest of `key`'s bucket, linked to the one that
     /// was, and returns the bucket as it was.
     fn insert(&mut self, key: u32, id: u32) -> Option<Bucket> {
-        debug_assert_eq!(self.links.len, id as usize, "entries are added in id order");
+        debug_assert_eq!(self.entries, id as usize, "entries are added in id order");
+        let at = id as usize;
+        if at % 64 == 0 {
+            self.linked.push(0);
+        }
+        if at % RANK_BLOCK == 0 {
+            self.ranks.push(self.links.len as u32);
+        }
+        self.entries += 1;
         let head = self.buckets.push(key, id);
-        let link = match head {
-            None => NO_LINK,
-            Some(bucket) if id - bucket.newest < u32::from(FAR_LINK) => (id - bucket.newest) as Link,
-            Some(bucket) => {
+        if let Some(bucket) = head {
+            let back = id - bucket.newest;
+            let link = if back < u32::from(FAR_LINK) {
+                back as Link
+            } else {
                 self.far_links.push((id, bucket.newest));
                 FAR_LINK
-            }
-        };
-        self.links.push(link);
+            };
+            self.links.push(link);
+            self.linked[at / 64] |= 1 << (at % 64);
+        }
         head
     }
 
     /// The entry that was the newest in `id`'s bucket when `id` was added, or [`NONE`].
     fn link(&self, id: u32) -> u32 {
-        match *self.links.get(id as usize) {
-            NO_LINK => NONE,
+        let at = id as usize;
+        let word = self.linked[at / 64];
+        let bit = at % 64;
+        if word >> bit & 1 == 0 {
+            return NONE;
+        }
+        let block = at / RANK_BLOCK;
+        let before_in_block: u32 =
+            self.linked[block * (RANK_BLOCK / 64)..at / 64].iter().map(|w| w.count_ones()).sum::<u32>();
+        let place = self.ranks[block] + before_in_block + (word & ((1 << bit) - 1)).count_ones();
+        match *self.links.get(place as usize) {
             FAR_LINK => {
                 let at = self.far_links.partition_point(|&(entry, _)| entry < id);
                 debug_assert!(self.far_links[at].0 == id, "a far link is in the side table");
@@ -211,7 +250,11 @@ impl Band {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.buckets.heap_bytes() + self.links.heap_bytes() + self.far_links.capacity() * size_of::<(u32, u32)>()
+        self.buckets.heap_bytes()
+            + self.linked.capacity() * size_of::<u64>()
+            + self.ranks.capacity() * size_of::<u32>()
+            + self.links.heap_bytes()
+            + self.far_links.capacity() * size_of::<(u32, u32)>()
     }
 }
 

@@ -205,10 +205,10 @@ impl Band {
     fn insert(&mut self, key: u32, id: u32) -> Option<Bucket> {
         debug_assert_eq!(self.entries, id as usize, "entries are added in id order");
         let at = id as usize;
-        if at % 64 == 0 {
+        if at.is_multiple_of(64) {
             self.linked.push(0);
         }
-        if at % RANK_BLOCK == 0 {
+        if at.is_multiple_of(RANK_BLOCK) {
             self.ranks.push(self.links.len as u32);
         }
         self.entries += 1;

@@ -22,9 +22,9 @@
 //!
 //! Cost per record: one signature (about 25 µs of CPU for a 300-word article); a bounded
 //! amount of index work (20 bucket probes, at most 3 records read from each bucket, at most
-//! 16 candidates verified), so a run is linear in its records; about 190 to 245 bytes of
-//! index memory on the bench corpus, up to about 310 if no two records shared a band key
-//! (`cargo bench --bench rewrites` measures all three).
+//! 16 candidates verified), so a run is linear in its records; about 170 (at 100k records)
+//! to 270 (at 10k) bytes of index memory on the bench corpus, up to about 300 if no two
+//! records shared a band key (`cargo bench --bench rewrites` measures all three).
 
 mod buckets;
 mod minhash;

@@ -91,11 +91,16 @@ pub struct ScoreArgs {
 }
 
 /// The passes across the records of one run.
-#[derive(Debug, Args, Clone, Copy)]
+#[derive(Debug, Args, Clone)]
 pub struct CorpusArgs {
     /// Score each record on its own: no template lines of its source (WG008), no `rewrite_of`.
     #[arg(long)]
     pub no_corpus: bool,
+    /// The field with each record's publication date (RFC 3339, YYYY-MM-DD, RFC 2822 or Unix
+    /// seconds): of two matching records, the one dated earlier is the original, whatever the
+    /// input order. The input is read twice (files only, not standard input).
+    #[arg(long, value_name = "NAME", conflicts_with = "no_corpus")]
+    pub date_field: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

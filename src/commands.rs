@@ -2,6 +2,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
+use residue::corpus::dated::{DatedRewrites, parse_date};
 use residue::corpus::sources::{RecordScores, SOURCES_HEADER, SourceReport};
 use residue::corpus::{NamedRewriteIndex, RewriteSignature, TemplateLines};
 use residue::detect::Finding;
@@ -100,17 +101,86 @@ trait Rewritable {
     fn set_rewrite_of(&mut self, earlier: &str, similarity: f32);
 }
 
-/// Checks a batch of records, in input order, against the records before them (if the run
-/// looks for rewrites), and tells each the earlier record it rewrites.
-fn find_rewrites<T: Rewritable>(index: Option<&mut NamedRewriteIndex>, batch: &mut [&mut T]) {
-    let Some(index) = index else { return };
-    let signed: Vec<(usize, RewriteSignature)> =
-        batch.iter_mut().enumerate().filter_map(|(at, r)| r.take_signature().map(|s| (at, s))).collect();
-    let at: Vec<usize> = signed.iter().map(|&(at, _)| at).collect();
-    let found = index.check_and_insert_all(signed.into_iter().map(|(at, s)| (batch[at].id(), s)));
-    for (at, found) in at.into_iter().zip(found) {
-        if let Some((earlier, similarity)) = found {
-            batch[at].set_rewrite_of(earlier, similarity);
+/// How a run finds the record each record rewrites.
+enum Rewrites {
+    /// One pass: each record is checked against the records before it in input order.
+    InOrder(NamedRewriteIndex),
+    /// Found by a first pass over the input and directed by date ([`DatedRewrites`]); the
+    /// position of the next record to be settled.
+    Dated(DatedRewrites, usize),
+}
+
+impl Rewrites {
+    /// How `score` or `clean` finds rewrites, with the first pass already run when the
+    /// records carry dates; `None` when the run does not look for them.
+    fn for_run(
+        wanted: bool,
+        corpus: &CorpusArgs,
+        files: &[InputFile],
+        options: &InputOptions,
+        threads: usize,
+    ) -> Result<Option<Self>> {
+        if !wanted || corpus.no_corpus {
+            return Ok(None);
+        }
+        let Some(field) = &corpus.date_field else { return Ok(Some(Rewrites::InOrder(NamedRewriteIndex::new()))) };
+        if files.iter().any(InputFile::is_stdin) {
+            return Err(Error::Usage("--date-field reads the input twice: give files, not standard input".into()));
+        }
+        let mut table = DatedRewrites::new();
+        pipeline::run_settled(
+            files,
+            options,
+            threads,
+            &mut (),
+            |record, _| {
+                let date = record.fields.as_ref().and_then(|fields| fields.get(field)).and_then(|value| match value {
+                    serde_json::Value::String(text) => parse_date(text),
+                    serde_json::Value::Number(number) => number.as_i64(),
+                    _ => None,
+                });
+                (record.id, Some(RewriteSignature::of(&record.text)), date)
+            },
+            |batch| {
+                table.add_batch(batch.iter_mut().map(|(id, signature, date)| {
+                    (id.as_str(), signature.take().expect("each record is settled once"), *date)
+                }))
+            },
+            |_| Ok(()),
+            // The second pass reads the same input and reports its errors.
+            |_| {},
+        )?;
+        Ok(Some(Rewrites::Dated(table, 0)))
+    }
+
+    /// Whether records must bring a signature to [`Self::settle`].
+    fn needs_signatures(this: &Option<Self>) -> bool {
+        matches!(this, Some(Rewrites::InOrder(_)))
+    }
+
+    /// Tells each record of a batch, in input order, the earlier record it rewrites.
+    fn settle<T: Rewritable>(this: Option<&mut Self>, batch: &mut [&mut T]) {
+        match this {
+            None => {}
+            Some(Rewrites::InOrder(index)) => {
+                let signed: Vec<(usize, RewriteSignature)> =
+                    batch.iter_mut().enumerate().filter_map(|(at, r)| r.take_signature().map(|s| (at, s))).collect();
+                let at: Vec<usize> = signed.iter().map(|&(at, _)| at).collect();
+                let found = index.check_and_insert_all(signed.into_iter().map(|(at, s)| (batch[at].id(), s)));
+                for (at, found) in at.into_iter().zip(found) {
+                    if let Some((earlier, similarity)) = found {
+                        batch[at].set_rewrite_of(earlier, similarity);
+                    }
+                }
+            }
+            Some(Rewrites::Dated(table, next)) => {
+                for record in batch.iter_mut() {
+                    if let Some((original, similarity)) = table.rewrite_of(*next) {
+                        record.set_rewrite_of(original, similarity);
+                    }
+                    *next += 1;
+                }
+            }
         }
     }
 }
@@ -170,13 +240,13 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
     let options = args.common.input_options(args.format);
     let threads = threads(&args.common)?;
     let (files, missing) = expand(&args.inputs, &options, args.output.as_deref());
+    let mut rewrites = Rewrites::for_run(true, &args.corpus, &files, &options, threads)?;
     let mut output = Output::create(args.output.as_deref())?;
     let target = output.target().to_path_buf();
     let mut sources_output = args.sources.as_deref().map(|path| Output::create(Some(path))).transpose()?;
-    let mut template = template_table(&scorer, args.corpus);
-    let mut rewrites = (!args.corpus.no_corpus).then(NamedRewriteIndex::new);
+    let mut template = template_table(&scorer, &args.corpus);
     let mut sources = sources_output.as_ref().map(|_| SourceReport::new());
-    let (with_signatures, with_sources) = (rewrites.is_some(), sources.is_some());
+    let (with_signatures, with_sources) = (Rewrites::needs_signatures(&rewrites), sources.is_some());
     let bar = progress(&args.common);
     let stats = {
         let mut csv = CsvReport::new(output.writer(), args.bom).map_err(|e| Error::output(&target, e))?;
@@ -200,7 +270,7 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
                     source: record.source,
                 }
             },
-            |batch| find_rewrites(rewrites.as_mut(), batch),
+            |batch| Rewrites::settle(rewrites.as_mut(), batch),
             |mut scored| {
                 if let Some(bar) = &bar {
                     bar.inc(1);
@@ -236,7 +306,7 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
 }
 
 /// The template-line table of a run, unless `--no-corpus`.
-fn template_table(scorer: &Scorer, corpus: CorpusArgs) -> Option<TemplateLines> {
+fn template_table(scorer: &Scorer, corpus: &CorpusArgs) -> Option<TemplateLines> {
     let weights = &scorer.model().weights.corpus;
     (!corpus.no_corpus).then(|| TemplateLines::new(weights.template_min_records, weights.template_max_entries))
 }
@@ -292,11 +362,12 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
             VerdictArg::Drop => Verdict::Drop,
         })
         .collect();
+    let mut rewrites = Rewrites::for_run(args.skip_rewrites, &args.corpus, &files, &options, threads)?;
+    let with_signatures = Rewrites::needs_signatures(&rewrites);
     let mut output = Output::create(args.output.as_deref())?;
     let target = output.target().to_path_buf();
     let bar = progress(&args.common);
-    let mut template = template_table(&scorer, args.corpus);
-    let mut rewrites = args.skip_rewrites.then(NamedRewriteIndex::new);
+    let mut template = template_table(&scorer, &args.corpus);
     let (mut skipped, mut skipped_rewrites) = (0u64, 0u64);
     let stats = {
         let writer = output.writer();
@@ -311,7 +382,7 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
                 let line = (!skip.contains(&assessment.verdict))
                     .then(|| cleaned_record(&record, &assessment, &drop_labels, &options.text_field, args.annotate));
                 CleanedRecord {
-                    signature: args.skip_rewrites.then(|| RewriteSignature::of(&record.text)),
+                    signature: with_signatures.then(|| RewriteSignature::of(&record.text)),
                     id: record.id,
                     line,
                     rewrite: false,
@@ -319,7 +390,7 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
             },
             // Every record enters the index, skipped or not: a rewrite of a dropped record is
             // still a rewrite.
-            |batch| find_rewrites(rewrites.as_mut(), batch),
+            |batch| Rewrites::settle(rewrites.as_mut(), batch),
             |CleanedRecord { line, rewrite, .. }| {
                 if let Some(bar) = &bar {
                     bar.inc(1);

@@ -269,3 +269,56 @@ fn sources_report_has_one_row_per_source() {
     assert!((shares - 1.0).abs() < 0.01);
     assert!(copies["top_evidence"].contains("widget:"), "{copies:?}");
 }
+
+#[test]
+fn with_a_date_field_the_record_dated_earlier_is_the_original() {
+    let dir = TempDir::new().unwrap();
+    let texts = fixture_texts();
+    let (a, b) = (&texts[0].1, &texts[1].1);
+    // The copy of `a` comes first in the input but was published a day after `a`; the copy
+    // of `b` comes after `b` and after it in time. One record has a date nobody can read.
+    let records = [
+        json!({"id": "a-copy", "source": "s1", "text": copy_with_widgets(a), "date": "2024-03-06T09:00:00Z"}),
+        json!({"id": "a", "source": "s2", "text": a, "date": "2024-03-05"}),
+        json!({"id": "b", "source": "s3", "text": b, "date": "Fri, 01 Mar 2024 08:00:00 +0000"}),
+        json!({"id": "b-copy", "source": "s4", "text": copy_with_widgets(b), "date": "soon"}),
+    ];
+    let input = dir.path().join("dated.jsonl");
+    fs::write(&input, records.iter().map(|r| r.to_string() + "\n").collect::<String>()).unwrap();
+    let input = input.to_str().unwrap();
+    let rewrite_of = |rows: Vec<HashMap<String, String>>| {
+        rows.iter().map(|r| (r["id"].clone(), r["rewrite_of"].clone())).collect::<Vec<_>>()
+    };
+    let named = |pairs: [(&str, &str); 4]| pairs.map(|(id, of)| (id.to_string(), of.to_string())).to_vec();
+    assert_eq!(
+        rewrite_of(score_rows(&["score", input, "-q", "--date-field", "date"])),
+        named([("a-copy", "a"), ("a", ""), ("b", ""), ("b-copy", "b")])
+    );
+    // Without dates, input order decides.
+    assert_eq!(
+        rewrite_of(score_rows(&["score", input, "-q"])),
+        named([("a-copy", ""), ("a", "a-copy"), ("b", ""), ("b-copy", "b")])
+    );
+    // `clean --skip-rewrites` leaves out the rewrites that the dates name.
+    let output = Command::cargo_bin("residue")
+        .unwrap()
+        .args(["clean", input, "-q", "--skip-rewrites", "--date-field", "date"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let kept: Vec<String> = String::from_utf8(output.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap()["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(kept, ["a", "b"]);
+    // Standard input cannot be read twice.
+    let output = Command::cargo_bin("residue")
+        .unwrap()
+        .args(["score", "-", "-q", "--date-field", "date"])
+        .write_stdin(fs::read(input).unwrap())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--date-field reads the input twice"));
+}

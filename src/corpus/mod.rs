@@ -17,6 +17,7 @@
 //!   each band a 2-byte link a record, to the bucket's entry before it). Records are checked
 //!   a batch at a time, band after band, so that the bucket work stays in one band's memory.
 //! - `named`: the index keyed by record ids, as `score` uses it.
+//! - `dated`: matches turned round by publication date (`--date-field`: two passes).
 //! - `sources`: the per-source review (`score --sources`).
 //! - `template`: line hashes counted per source, for template lines (rule WG008).
 //!
@@ -27,6 +28,7 @@
 //! records shared a band key (`cargo bench --bench rewrites` measures all three).
 
 mod buckets;
+pub mod dated;
 mod minhash;
 mod named;
 mod rewrite;

@@ -32,12 +32,22 @@ impl NamedRewriteIndex {
         &mut self,
         records: impl IntoIterator<Item = (&'a str, RewriteSignature)>,
     ) -> Vec<Option<(&str, f32)>> {
+        let found = self.check_and_insert_all_at(records);
+        found.into_iter().map(|m| m.map(|(earlier, similarity)| (self.id(earlier), similarity))).collect()
+    }
+
+    /// [`Self::check_and_insert_all`], naming each earlier record by its position (see
+    /// [`Self::id`]).
+    pub fn check_and_insert_all_at<'a>(
+        &mut self,
+        records: impl IntoIterator<Item = (&'a str, RewriteSignature)>,
+    ) -> Vec<Option<(usize, f32)>> {
         let (ids, signatures): (Vec<&str>, Vec<RewriteSignature>) = records.into_iter().unzip();
         let found = self.index.check_and_insert_all(signatures);
         for id in ids {
             self.push_id(id);
         }
-        found.into_iter().map(|m| m.map(|(earlier, similarity)| (self.id(earlier), similarity))).collect()
+        found
     }
 
     fn push_id(&mut self, id: &str) {
@@ -49,7 +59,8 @@ impl NamedRewriteIndex {
         self.ends.push(self.ids.len() as u32);
     }
 
-    fn id(&self, record: usize) -> &str {
+    /// The id of the record checked at `record` (0: the first).
+    pub fn id(&self, record: usize) -> &str {
         let start = if record == 0 { 0 } else { self.ends[record - 1] as usize };
         &self.ids[start..self.ends[record] as usize]
     }

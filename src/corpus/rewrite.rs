@@ -580,7 +580,7 @@ mod tests {
         let signatures: Vec<RewriteSignature> = (0..BATCH as u32 * 2 + 300)
             .map(|i| match i % 7 {
                 0 if i > 0 => signature(i / 2, None),
-                3 => signature(i - 1 - i % 5, Some(i % 3)),
+                3 => signature((i - 1).saturating_sub(i % 5), Some(i % 3)),
                 5 => RewriteSignature { sentence_count: 0, ..signature(i, None) },
                 _ => signature(i, Some(i % 11)),
             })

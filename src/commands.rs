@@ -105,9 +105,8 @@ trait Rewritable {
 enum Rewrites {
     /// One pass: each record is checked against the records before it in input order.
     InOrder(NamedRewriteIndex),
-    /// Found by a first pass over the input and directed by date ([`DatedRewrites`]); the
-    /// position of the next record to be settled.
-    Dated(DatedRewrites, usize),
+    /// Found by a first pass over the input and directed by date ([`DatedRewrites`]).
+    Dated(DatedRewrites),
 }
 
 impl Rewrites {
@@ -144,13 +143,14 @@ impl Rewrites {
             |batch| {
                 table.add_batch(batch.iter_mut().map(|(id, signature, date)| {
                     (id.as_str(), signature.take().expect("each record is settled once"), *date)
-                }))
+                }));
+                Ok(())
             },
             |_| Ok(()),
             // The second pass reads the same input and reports its errors.
             |_| {},
         )?;
-        Ok(Some(Rewrites::Dated(table, 0)))
+        Ok(Some(Rewrites::Dated(table)))
     }
 
     /// Whether records must bring a signature to [`Self::settle`].
@@ -158,10 +158,20 @@ impl Rewrites {
         matches!(this, Some(Rewrites::InOrder(_)))
     }
 
-    /// Tells each record of a batch, in input order, the earlier record it rewrites.
-    fn settle<T: Rewritable>(this: Option<&mut Self>, batch: &mut [&mut T]) {
+    /// An error if the second pass of a dated run read fewer records than the first (the
+    /// input changed in between): its `rewrite_of` cannot be trusted, so an output file is
+    /// not kept. (A record that differs stops the run in [`Self::settle`].)
+    fn check_passes_agree(this: &Option<Self>) -> Result<()> {
         match this {
-            None => {}
+            Some(Rewrites::Dated(table)) => table.second_pass_done().map_err(|e| Error::Usage(e.to_string())),
+            _ => Ok(()),
+        }
+    }
+
+    /// Tells each record of a batch, in input order, the earlier record it rewrites.
+    fn settle<T: Rewritable>(this: Option<&mut Self>, batch: &mut [&mut T]) -> Result<()> {
+        match this {
+            None => Ok(()),
             Some(Rewrites::InOrder(index)) => {
                 let signed: Vec<(usize, RewriteSignature)> =
                     batch.iter_mut().enumerate().filter_map(|(at, r)| r.take_signature().map(|s| (at, s))).collect();
@@ -172,14 +182,16 @@ impl Rewrites {
                         batch[at].set_rewrite_of(earlier, similarity);
                     }
                 }
+                Ok(())
             }
-            Some(Rewrites::Dated(table, next)) => {
+            Some(Rewrites::Dated(table)) => {
                 for record in batch.iter_mut() {
-                    if let Some((original, similarity)) = table.rewrite_of(*next) {
+                    let found = table.next_in_second_pass(record.id()).map_err(|e| Error::Usage(e.to_string()))?;
+                    if let Some((original, similarity)) = found {
                         record.set_rewrite_of(original, similarity);
                     }
-                    *next += 1;
                 }
+                Ok(())
             }
         }
     }
@@ -290,6 +302,7 @@ fn score(args: ScoreArgs) -> Result<Outcome> {
             },
             report_error,
         )?;
+        Rewrites::check_passes_agree(&rewrites)?;
         csv.flush().map_err(|e| Error::output(&target, e))?;
         stats
     };
@@ -409,6 +422,7 @@ fn clean(args: CleanArgs) -> Result<Outcome> {
             },
             report_error,
         )?;
+        Rewrites::check_passes_agree(&rewrites)?;
         writer.flush().map_err(|e| Error::output(&target, e))?;
         stats
     };

@@ -69,12 +69,12 @@ where
     E: FnMut(T) -> Result<()>,
     R: FnMut(&Error),
 {
-    run_settled(files, options, threads, corpus, process, |_: &mut [&mut T]| {}, emit, report)
+    run_settled(files, options, threads, corpus, process, |_: &mut [&mut T]| Ok(()), emit, report)
 }
 
 /// [`run`], with `settle` called on each batch's results, in input order, before they are
 /// emitted: an in-order corpus pass that works a batch at a time (the rewrite index) goes
-/// there.
+/// there. An error from `settle` stops the run before the batch is emitted.
 #[allow(clippy::too_many_arguments)]
 pub fn run_settled<T, C, P, S, E, R>(
     files: &[InputFile],
@@ -90,7 +90,7 @@ where
     T: Send,
     C: Survey,
     P: Fn(Record, &C) -> T + Sync + Send,
-    S: FnMut(&mut [&mut T]),
+    S: FnMut(&mut [&mut T]) -> Result<()>,
     E: FnMut(T) -> Result<()>,
     R: FnMut(&Error),
 {
@@ -160,7 +160,11 @@ where
                 outcome = Err(Error::Interrupted);
                 break;
             }
-            settle(&mut processed.iter_mut().filter_map(|item| item.as_mut().ok()).collect::<Vec<_>>());
+            if let Err(e) = settle(&mut processed.iter_mut().filter_map(|item| item.as_mut().ok()).collect::<Vec<_>>())
+            {
+                outcome = Err(e);
+                break;
+            }
             for item in processed {
                 match item {
                     Ok(value) => {

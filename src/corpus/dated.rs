@@ -45,6 +45,28 @@ pub struct DatedRewrites {
     dates: Vec<i64>,
     /// Each record's match: (the record it rewrites, similarity), or ([`NONE`], 0).
     found: Vec<(u32, f32)>,
+    /// The second pass: the position of the next record it reads.
+    next: usize,
+}
+
+/// The second pass did not read the records the first did: the input changed in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PassesDisagree {
+    /// Records the first pass read.
+    pub first: usize,
+    /// The record (1-based) where the second pass differs.
+    pub at: usize,
+}
+
+impl std::fmt::Display for PassesDisagree {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the input changed between the two passes of --date-field (the first read {} records; the second \
+             differs at record {}): run again",
+            self.first, self.at
+        )
+    }
 }
 
 impl DatedRewrites {
@@ -87,6 +109,22 @@ impl DatedRewrites {
     pub fn rewrite_of(&self, position: usize) -> Option<(&str, f32)> {
         let &(original, similarity) = self.found.get(position)?;
         (original != NONE).then(|| (self.index.id(original as usize), similarity))
+    }
+
+    /// The second pass's next record, `id`: the record it rewrites and how closely, or an
+    /// error if it is not the record the first pass read at that position.
+    pub fn next_in_second_pass(&mut self, id: &str) -> Result<Option<(&str, f32)>, PassesDisagree> {
+        let position = self.next;
+        if position >= self.len() || self.index.id(position) != id {
+            return Err(PassesDisagree { first: self.len(), at: position + 1 });
+        }
+        self.next += 1;
+        Ok(self.rewrite_of(position))
+    }
+
+    /// Once the second pass has read everything: an error if it read fewer records.
+    pub fn second_pass_done(&self) -> Result<(), PassesDisagree> {
+        if self.next == self.len() { Ok(()) } else { Err(PassesDisagree { first: self.len(), at: self.next + 1 }) }
     }
 
     /// Records checked.
@@ -142,5 +180,17 @@ mod tests {
         assert_eq!(run([Some(2), Some(3), Some(1)]), names([Some("c"), Some("a"), None]));
         // An undated record keeps input order.
         assert_eq!(run([Some(2), Some(3), None]), names([None, Some("a"), Some("a")]));
+    }
+
+    #[test]
+    fn a_second_pass_that_reads_other_records_is_told() {
+        let mut table = DatedRewrites::new();
+        table.add_batch([("a", RewriteSignature::of(HARBOUR), None), ("b", RewriteSignature::of(HARBOUR), None)]);
+        assert_eq!(table.next_in_second_pass("a"), Ok(None));
+        assert_eq!(table.second_pass_done(), Err(PassesDisagree { first: 2, at: 2 }), "one record is still to come");
+        assert_eq!(table.next_in_second_pass("c"), Err(PassesDisagree { first: 2, at: 2 }));
+        assert_eq!(table.next_in_second_pass("b").map(|m| m.map(|(of, _)| of)), Ok(Some("a")));
+        assert_eq!(table.second_pass_done(), Ok(()));
+        assert_eq!(table.next_in_second_pass("d"), Err(PassesDisagree { first: 2, at: 3 }), "a record too many");
     }
 }

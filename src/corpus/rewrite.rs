@@ -164,7 +164,7 @@ const RANK_BLOCK: usize = 512;
 ///
 /// Each band keeps its own links, so that walking a bucket reads only this band's memory,
 /// and a batch checked band after band ([`RewriteIndex::check_and_insert_all`]) works in
-/// one band's memory at a time: at 100k records a band's map and links are about 0.4 MB,
+/// one band's memory at a time: at 100k records a band's map and links are about 0.5 MB,
 /// which the processor's caches (and its address translation) hold, where the whole index
 /// is 17 MB.
 ///

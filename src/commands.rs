@@ -2,7 +2,7 @@
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-use residue::corpus::dated::{DatedRewrites, parse_date};
+use residue::corpus::dated::{DatedRewrites, record_date};
 use residue::corpus::sources::{RecordScores, SOURCES_HEADER, SourceReport};
 use residue::corpus::{NamedRewriteIndex, RewriteSignature, TemplateLines};
 use residue::detect::Finding;
@@ -133,11 +133,7 @@ impl Rewrites {
             threads,
             &mut (),
             |record, _| {
-                let date = record.fields.as_ref().and_then(|fields| fields.get(field)).and_then(|value| match value {
-                    serde_json::Value::String(text) => parse_date(text),
-                    serde_json::Value::Number(number) => number.as_i64(),
-                    _ => None,
-                });
+                let date = record_date(&record, field);
                 (record.id, Some(RewriteSignature::of(&record.text)), date)
             },
             |batch| {
@@ -173,10 +169,9 @@ impl Rewrites {
         match this {
             None => Ok(()),
             Some(Rewrites::InOrder(index)) => {
-                let signed: Vec<(usize, RewriteSignature)> =
-                    batch.iter_mut().enumerate().filter_map(|(at, r)| r.take_signature().map(|s| (at, s))).collect();
-                let at: Vec<usize> = signed.iter().map(|&(at, _)| at).collect();
-                let found = index.check_and_insert_all(signed.into_iter().map(|(at, s)| (batch[at].id(), s)));
+                let (at, signatures): (Vec<usize>, Vec<RewriteSignature>) =
+                    batch.iter_mut().enumerate().filter_map(|(at, r)| r.take_signature().map(|s| (at, s))).unzip();
+                let found = index.check_and_insert_all(at.iter().map(|&at| batch[at].id()).zip(signatures));
                 for (at, found) in at.into_iter().zip(found) {
                     if let Some((earlier, similarity)) = found {
                         batch[at].set_rewrite_of(earlier, similarity);

@@ -12,6 +12,14 @@
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
 use super::{NamedRewriteIndex, RewriteSignature};
+use crate::record::Record;
+
+/// The publication date of a JSONL or CSV record, from its field `field` (see
+/// [`parse_date`]; a number is Unix seconds).
+pub fn record_date(record: &Record, field: &str) -> Option<i64> {
+    let value = record.fields.as_ref()?.get(field)?;
+    parse_date(&crate::input::scalar(value)?)
+}
 
 /// Seconds since 1970-01-01 UTC of a publication date as scraped corpora write them: RFC 3339
 /// (`2024-03-05T10:00:00+01:00`), the same with a space or without a zone (taken as UTC), a
@@ -156,6 +164,25 @@ mod tests {
         for bad in ["", "yesterday", "05/03/2024", "2024-13-05", "March 5"] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_records_date_comes_from_its_field_as_text_or_number() {
+        let record = |fields: serde_json::Value| Record {
+            id: "r".into(),
+            source: String::new(),
+            title: None,
+            text: String::new(),
+            elided: None,
+            fields: fields.as_object().cloned(),
+            origin: Default::default(),
+        };
+        let noon = 1_709_640_000;
+        assert_eq!(record_date(&record(serde_json::json!({"date": "2024-03-05T12:00:00Z"})), "date"), Some(noon));
+        assert_eq!(record_date(&record(serde_json::json!({"date": noon})), "date"), Some(noon));
+        assert_eq!(record_date(&record(serde_json::json!({"date": "2024-03-05T12:00:00Z"})), "published"), None);
+        assert_eq!(record_date(&record(serde_json::json!({"date": ["2024-03-05"]})), "date"), None);
+        assert_eq!(record_date(&record(serde_json::Value::Null), "date"), None, "a text file has no fields");
     }
 
     const HARBOUR: &str = "The harbour cranes at Wexley were repaired after the storm in March. Engineers replaced \

@@ -14,8 +14,9 @@
 //!   same event one or two).
 //! - `buckets`: the LSH bucket map of one band.
 //! - `rewrite`: the signature and the index (a 72-byte entry a record, its sketches; and in
-//!   each band a 2-byte link a record, to the bucket's entry before it). Records are checked
-//!   a batch at a time, band after band, so that the bucket work stays in one band's memory.
+//!   each band a bit a record, and a 2-byte link to the bucket's entry before it where the
+//!   bucket held one). Records are checked a batch at a time, band after band, so that the
+//!   bucket work stays in one band's memory.
 //! - `named`: the index keyed by record ids, as `score` uses it.
 //! - `dated`: matches turned round by publication date (`--date-field`: two passes).
 //! - `sources`: the per-source review (`score --sources`).

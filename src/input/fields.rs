@@ -45,7 +45,9 @@ pub fn host_of(url: &str) -> Option<String> {
     (!host.is_empty()).then(|| host.to_lowercase())
 }
 
-fn scalar(value: &Value) -> Option<String> {
+/// A field's value as text: strings as they are, numbers and booleans written out; `None`
+/// for null, arrays and objects.
+pub fn scalar(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),

@@ -15,7 +15,7 @@ mod text;
 mod walk;
 
 pub use decode::{Compression, decode_text, open_decompressed};
-pub use fields::host_of;
+pub use fields::{host_of, scalar};
 pub use limit::{Limits, MAX_RECORD_BYTES};
 
 /// The record format of an input.

@@ -222,6 +222,9 @@ pub struct FitArgs {
     /// Decision threshold written to the model.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f32,
+    /// Fit the line classifier's first stage only (no second stage reading its neighbours' probabilities).
+    #[arg(long)]
+    pub single_stage: bool,
     /// Only cross-validate; write nothing.
     #[arg(long)]
     pub dry_run: bool,

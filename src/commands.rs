@@ -688,6 +688,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         trees: args.trees.max(1),
         depth: args.depth.clamp(1, 8),
         learning_rate: args.learning_rate,
+        stacked: !args.single_stage,
         worst: args.worst,
     };
     let threads = threads(&args.common)?;
@@ -723,8 +724,13 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         let sets = args.files.iter().map(|f| load_pages(&scorer, f)).collect::<Result<Vec<_>>>()?;
         let figures = cross_validate(&model, &sets, &options)?;
         let mut note = format!(
-            "residue fit --folds {} --trees {} --depth {} --learning-rate {} --threshold {}",
-            options.folds, options.trees, options.depth, options.learning_rate, options.threshold
+            "residue fit --folds {} --trees {} --depth {} --learning-rate {} --threshold {}{}",
+            options.folds,
+            options.trees,
+            options.depth,
+            options.learning_rate,
+            options.threshold,
+            if options.stacked { "" } else { " --single-stage" }
         );
         for figure in &figures {
             let line = figure.summary(options.folds);
@@ -737,13 +743,13 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         if args.dry_run {
             return Ok(());
         }
-        let examples: Vec<_> = sets.iter().flat_map(|s| s.examples.iter().flatten().copied()).collect();
-        let fitted = train(&examples, &options, note);
+        let pages: Vec<_> = sets.iter().flat_map(|s| &s.pages).collect();
+        let fitted = train(&pages, &options, note);
         write_model(&args.output, &fitted.to_toml())?;
         println!(
             "wrote {} ({} lines from {} pages)",
             args.output.display(),
-            examples.len(),
+            pages.iter().map(|p| p.labelled()).sum::<usize>(),
             sets.iter().map(|s| s.records.len()).sum::<usize>()
         );
         Ok(())

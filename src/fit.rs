@@ -9,28 +9,50 @@ use rayon::prelude::*;
 use crate::error::Result;
 use crate::eval::labelled::{self, LineReport, line_labels};
 use crate::eval::metrics::Confusion;
-use crate::lines::{FEATURE_NAMES, LineFeatures, LineModel};
+use crate::line_model::{LineModel, SecondFeatures, first_probabilities, second_feature_names, second_inputs};
+use crate::lines::{FEATURE_NAMES, LineFeatures};
 use crate::logistic::{self, Sample, TrainOptions};
 use crate::model::Model;
 use crate::record::Record;
 use crate::score::Scorer;
-use crate::trees::{self, TreeOptions};
+use crate::trees::{self, TreeEnsemble, TreeOptions};
 
-/// One labelled line.
-#[derive(Debug, Clone, Copy)]
-pub struct Example {
-    pub features: LineFeatures,
-    pub boilerplate: bool,
-    /// Long lines matter more than short ones: the shingle metric counts their words.
-    pub weight: f32,
+/// One page's lines as the classifier reads them.
+pub struct PageLines {
+    pub id: String,
+    /// Every line's features (`None` for blank lines).
+    pub features: Vec<Option<LineFeatures>>,
+    /// Every line's label: `Some(true)` boilerplate, `Some(false)` content, `None` unlabelled.
+    pub labels: Vec<Option<bool>>,
+    /// Every line's weight as an example. Long lines matter more than short ones: the
+    /// shingle metric counts their words.
+    pub weights: Vec<f32>,
+}
+
+impl PageLines {
+    /// The labelled lines with features, as training samples over `inputs` (the first
+    /// stage's features, or the second's).
+    fn samples<'a, const N: usize>(&self, inputs: &'a [Option<[f32; N]>]) -> impl Iterator<Item = trees::Sample<'a>> {
+        let labels = self.labels.clone();
+        let weights = self.weights.clone();
+        inputs.iter().enumerate().filter_map(move |(i, x)| {
+            let (Some(x), Some(Some(positive))) = (x, labels.get(i)) else { return None };
+            Some(trees::Sample { features: x, positive: *positive, weight: weights[i] })
+        })
+    }
+
+    /// How many lines are labelled and have features.
+    pub fn labelled(&self) -> usize {
+        self.features.iter().zip(&self.labels).filter(|(f, l)| f.is_some() && l.is_some()).count()
+    }
 }
 
 /// A labelled page set.
 pub struct PageSet {
     pub path: PathBuf,
     pub records: Vec<Record>,
-    /// Per page, its labelled lines as examples.
-    pub examples: Vec<Vec<Example>>,
+    /// Per page, its lines' features and labels.
+    pub pages: Vec<PageLines>,
 }
 
 /// Training settings.
@@ -44,6 +66,8 @@ pub struct FitOptions {
     pub trees: usize,
     pub depth: usize,
     pub learning_rate: f32,
+    /// Fit the line classifier's second (stacked) stage.
+    pub stacked: bool,
     /// Held-out pages to list, worst first (line-labelled sets).
     pub worst: usize,
 }
@@ -59,34 +83,28 @@ impl Default for FitOptions {
             trees: trees.trees,
             depth: trees.depth,
             learning_rate: trees.learning_rate,
+            stacked: true,
             worst: 0,
         }
     }
 }
 
-/// Loads a line-labelled JSONL file and computes every labelled line's features.
+/// Loads a line-labelled JSONL file and computes every line's features.
 pub fn load_pages(scorer: &Scorer, path: &std::path::Path) -> Result<PageSet> {
     let records = labelled::load(path)?;
-    let examples = records
+    let pages = records
         .par_iter()
         .map(|record| {
-            let labels = line_labels(record);
+            let mut labels = line_labels(record);
             let (analysis, features) = scorer.line_features(&record.text);
-            let mut page = Vec::new();
-            for (index, features) in features.iter().enumerate() {
-                if let (Some(features), Some(Some(boilerplate))) = (features, labels.get(index)) {
-                    let chars = analysis.line_text(index).trim().chars().count() as f32;
-                    page.push(Example {
-                        features: *features,
-                        boilerplate: *boilerplate,
-                        weight: 1.0 + (1.0 + chars).ln(),
-                    });
-                }
-            }
-            page
+            labels.resize(features.len(), None);
+            let weights = (0..features.len())
+                .map(|i| 1.0 + (1.0 + analysis.line_text(i).trim().chars().count() as f32).ln())
+                .collect();
+            PageLines { id: record.id.clone(), features, labels, weights }
         })
         .collect();
-    Ok(PageSet { path: path.to_path_buf(), records, examples })
+    Ok(PageSet { path: path.to_path_buf(), records, pages })
 }
 
 /// The fold of a page: from a hash of its id, so folds do not depend on file order.
@@ -96,12 +114,14 @@ pub fn fold_of(id: &str, folds: usize) -> usize {
     (hasher.finish() % folds as u64) as usize
 }
 
-/// Fits the line classifier on these examples.
-pub fn train(examples: &[Example], options: &FitOptions, fitted: String) -> LineModel {
-    let samples: Vec<trees::Sample> = examples
-        .iter()
-        .map(|e| trees::Sample { features: &e.features, positive: e.boilerplate, weight: e.weight })
-        .collect();
+/// The fold of a page when fitting the second stage: independent of [`fold_of`], so that
+/// inside one outer fold's training pages every inner fold holds pages.
+fn inner_fold_of(id: &str, folds: usize) -> usize {
+    fold_of(&format!("{id}#inner"), folds)
+}
+
+/// Fits one ensemble on `samples` with the options' boosting settings.
+fn train_stage(samples: &[trees::Sample], names: &[&str], options: &FitOptions, fitted: String) -> TreeEnsemble {
     let settings = TreeOptions {
         trees: options.trees,
         depth: options.depth,
@@ -109,7 +129,45 @@ pub fn train(examples: &[Example], options: &FitOptions, fitted: String) -> Line
         threshold: options.threshold,
         ..TreeOptions::default()
     };
-    trees::train(&samples, &FEATURE_NAMES, &settings, fitted)
+    trees::train(samples, names, &settings, fitted)
+}
+
+/// Fits the first stage on these pages.
+fn train_first(pages: &[&PageLines], options: &FitOptions) -> TreeEnsemble {
+    let samples: Vec<trees::Sample> = pages.iter().flat_map(|p| p.samples(&p.features)).collect();
+    train_stage(&samples, &FEATURE_NAMES, options, String::new())
+}
+
+/// Fits the line classifier on these pages: the first stage on all of them, and (when
+/// stacked) the second stage on the first stage's out-of-fold probabilities, each page read
+/// by a first stage fitted without it.
+pub fn train(pages: &[&PageLines], options: &FitOptions, fitted: String) -> LineModel {
+    let folds = options.folds.max(2);
+    // Fold `folds` is the first stage on every page; the others leave one inner fold out.
+    let mut stages: Vec<TreeEnsemble> = (0..if options.stacked { folds + 1 } else { 1 })
+        .into_par_iter()
+        .map(|g| {
+            let training: Vec<&PageLines> = if g == folds || !options.stacked {
+                pages.to_vec()
+            } else {
+                pages.iter().copied().filter(|p| inner_fold_of(&p.id, folds) != g).collect()
+            };
+            train_first(&training, options)
+        })
+        .collect();
+    let first = stages.pop().unwrap_or_else(|| train_first(pages, options));
+    let second = options.stacked.then(|| {
+        let inputs: Vec<Vec<Option<SecondFeatures>>> = pages
+            .par_iter()
+            .map(|p| {
+                let held_out = first_probabilities(&stages[inner_fold_of(&p.id, folds)], &p.features);
+                second_inputs(&p.features, &held_out)
+            })
+            .collect();
+        let samples: Vec<trees::Sample> = pages.iter().zip(&inputs).flat_map(|(p, x)| p.samples(x)).collect();
+        train_stage(&samples, &second_feature_names(), options, String::new())
+    });
+    LineModel { fitted, first, second }
 }
 
 /// Cross-validated figures of one page set.
@@ -143,12 +201,8 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
         })
         .collect();
     for fold in 0..options.folds {
-        let training: Vec<Example> = sets
-            .iter()
-            .flat_map(|s| s.records.iter().zip(&s.examples))
-            .filter(|(record, _)| fold_of(&record.id, options.folds) != fold)
-            .flat_map(|(_, page)| page.iter().copied())
-            .collect();
+        let training: Vec<&PageLines> =
+            sets.iter().flat_map(|s| &s.pages).filter(|p| fold_of(&p.id, options.folds) != fold).collect();
         let fold_model = train(&training, options, String::new());
         let scorer = Scorer::new(model.clone())?.with_line_model(Some(fold_model));
         for (set, result) in sets.iter().zip(&mut results) {

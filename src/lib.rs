@@ -14,6 +14,7 @@ pub mod fit;
 pub mod input;
 pub mod label;
 pub mod lexicon;
+pub mod line_model;
 pub mod lines;
 pub mod logistic;
 pub mod model;

@@ -5,7 +5,6 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::analysis::Analysis;
-use crate::trees::TreeEnsemble;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
 pub const FEATURE_NAMES: [&str; 39] = [
@@ -324,9 +323,6 @@ fn char_stats(text: &str) -> CharStats {
     }
     stats
 }
-
-/// The fitted line classifier (`models/lines.toml`).
-pub type LineModel = TreeEnsemble;
 
 #[cfg(test)]
 mod tests {

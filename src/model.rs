@@ -222,7 +222,7 @@ pub struct Model {
     /// Function words per language (`<lang>/stopwords.tsv`), for the language guess and FL002.
     pub stopwords: BTreeMap<String, Vec<String>>,
     /// The fitted line classifier (`lines.toml`), if the model has one.
-    pub line_model: Option<crate::lines::LineModel>,
+    pub line_model: Option<crate::line_model::LineModel>,
     /// The fitted stylometric filler model (`filler.toml`), if the model has one.
     pub filler_model: Option<crate::logistic::LogisticModel>,
 }
@@ -293,9 +293,7 @@ impl Model {
         }
 
         let line_model = match files.get("lines.toml") {
-            Some(text) => {
-                Some(crate::lines::LineModel::parse(text, &named("lines.toml"), &crate::lines::FEATURE_NAMES)?)
-            }
+            Some(text) => Some(crate::line_model::LineModel::parse(text, &named("lines.toml"))?),
             None => None,
         };
         let filler_model = match files.get("filler.toml") {

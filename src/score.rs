@@ -8,7 +8,8 @@ use crate::detect::{self, Context, Detector, Finding, LexiconRule, RuleRef, satu
 use crate::error::Result;
 use crate::label::{Labeller, Labels};
 use crate::lexicon::{Lexicon, LexiconSet};
-use crate::lines::{self, LineFeatures, LineModel, RuleEvidence};
+use crate::line_model::LineModel;
+use crate::lines::{self, LineFeatures, RuleEvidence};
 use crate::model::{Category, LineLabel, Model};
 use crate::record::Record;
 
@@ -86,9 +87,7 @@ pub struct Assessment<'a> {
     pub verdict: Verdict,
 }
 
-/// The line classifier's probability for one line and its strongest features (signed pushes
-/// towards boilerplate).
-pub type LineReason = (f32, Vec<(&'static str, f32)>);
+pub use crate::line_model::LineReason;
 
 /// What a verdict is made of, kept once the text is gone (for the corpus passes).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -250,18 +249,18 @@ impl Scorer {
             let evidence = self.rule_evidence(&analysis, &findings);
             let features = lines::features(&analysis, &evidence, &self.all_stopwords);
             let label_at = self.model.weights.lines.label_at;
+            let threshold = model.threshold();
             let before = findings.len();
-            for (index, features) in features.iter().enumerate() {
+            for (index, p) in model.probabilities(&features).into_iter().enumerate() {
                 // The classifier labels what the rules left as content, never the headline, and
                 // only lines it calls boilerplate itself: its doubts do not spread.
-                let Some(features) = features else { continue };
+                let Some(p) = p else { continue };
                 if labels.labels[index] != LineLabel::Content || Some(index) == analysis.title_line {
                     continue;
                 }
-                let p = model.probability(features);
-                if p >= model.threshold {
+                if p >= threshold {
                     let line = analysis.lines[index];
-                    let weight = rule.weight * label_at * p / model.threshold;
+                    let weight = rule.weight * label_at * p / threshold;
                     findings.push(rule.finding(index, line.start, line.end, weight));
                 }
             }
@@ -371,17 +370,7 @@ impl Scorer {
     pub fn line_reasons(&self, text: &str, most: usize) -> Vec<Option<LineReason>> {
         let (analysis, features) = self.line_features(text);
         let Some(model) = &self.line_model else { return vec![None; analysis.lines.len()] };
-        features
-            .iter()
-            .map(|features| {
-                let features = features.as_ref()?;
-                let mut pushes: Vec<(&'static str, f32)> =
-                    lines::FEATURE_NAMES.iter().copied().zip(model.contributions(features)).collect();
-                pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-                pushes.truncate(most);
-                Some((model.probability(features), pushes))
-            })
-            .collect()
+        model.reasons(&features, most)
     }
 
     fn line_features_of(&self, analysis: &Analysis, findings: &[Finding]) -> Vec<Option<LineFeatures>> {

@@ -84,8 +84,20 @@ impl TreeEnsemble {
     /// Parses a model file, checking the feature names (exactly `names`, in order) and that
     /// every tree is well formed (children after their parent, so walking always ends).
     pub fn parse(text: &str, file: &str, names: &[&str]) -> Result<Self> {
+        let mut model: TreeEnsemble = toml::from_str(text).map_err(|e| Error::Model {
+            file: file.into(),
+            line: 0,
+            message: e.message().to_string(),
+        })?;
+        model.validate(file, names)?;
+        Ok(model)
+    }
+
+    /// Checks an ensemble read as part of a larger file (see [`Self::parse`]) and readies it
+    /// for prediction.
+    pub fn validate(&mut self, file: &str, names: &[&str]) -> Result<()> {
         let invalid = |message: String| Error::Model { file: file.into(), line: 0, message };
-        let mut model: TreeEnsemble = toml::from_str(text).map_err(|e| invalid(e.message().to_string()))?;
+        let model = self;
         if model.features.iter().map(String::as_str).ne(names.iter().copied()) {
             return Err(invalid(format!("features must be, in order: {}", names.join(", "))));
         }
@@ -113,7 +125,7 @@ impl TreeEnsemble {
             }
         }
         model.compile();
-        Ok(model)
+        Ok(())
     }
 
     /// Lays the trees out flat for [`Self::probability`].

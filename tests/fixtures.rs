@@ -56,3 +56,23 @@ fn explain_names_the_words_behind_framing_and_the_features_behind_filler() {
     let named = residue::detect::filler::STYLE_FEATURE_NAMES.iter().filter(|name| style.contains(*name)).count();
     assert!(named >= 3, "{style}");
 }
+
+/// A page dump's short first line before more navigation is the site's, not a headline; an
+/// article's short headline before its lead, and a long first line whatever follows, stay.
+#[test]
+fn a_short_first_line_is_a_headline_only_when_an_article_follows_it() {
+    let scorer = scorer();
+    let paragraph = "The county council voted on Tuesday to fund the repair of the old river bridge, \
+                     which has been closed to lorries since a survey found cracks in two of its piers last spring.";
+    let lead = "Work is due to start in March and to last about eight months, the council's transport \
+                officer told the meeting, and buses will be diverted through the town centre meanwhile.";
+    let label_of_first = |text: &str| scorer.assess(text).labels.labels[0];
+    let dump = format!("Daily Courier\nHome\nLocal\nSports\nOpinion\nWeather\nContact\n{paragraph}\n{lead}\n{lead}");
+    assert!(label_of_first(&dump).is_boilerplate(), "{dump}");
+    let article = format!("Council backs bridge repair\n{paragraph}\n{lead}\n{lead}");
+    assert!(!label_of_first(&article).is_boilerplate());
+    let long_headline = format!(
+        "County council backs repair of the old river bridge\nHome\nLocal\nSports\nOpinion\n{paragraph}\n{lead}"
+    );
+    assert!(!label_of_first(&long_headline).is_boilerplate());
+}

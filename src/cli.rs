@@ -204,6 +204,10 @@ pub struct FitArgs {
     /// Folds of the cross-validation (by page).
     #[arg(long, default_value_t = 5)]
     pub folds: usize,
+    /// Deal pages (or pairs) into folds by another seed (0: the default assignment), to see
+    /// how much a cross-validated figure moves with the split alone.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub fold_seed: u64,
     /// Gradient-descent iterations (filler model).
     #[arg(long, default_value_t = 400)]
     pub iterations: usize,

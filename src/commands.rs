@@ -685,6 +685,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         iterations: args.iterations,
         l2: args.l2,
         threshold: args.threshold,
+        fold_seed: args.fold_seed,
         trees: args.trees.max(1),
         depth: args.depth.clamp(1, 8),
         learning_rate: args.learning_rate,
@@ -732,6 +733,9 @@ fn fit(args: FitArgs) -> Result<Outcome> {
             options.threshold,
             if options.stacked { "" } else { " --single-stage" }
         );
+        if options.fold_seed != 0 {
+            note.push_str(&format!(" --fold-seed {}", options.fold_seed));
+        }
         for figure in &figures {
             let line = figure.summary(options.folds);
             println!("{line}");

@@ -1,6 +1,8 @@
-//! `residue fit`: fits the line classifier (gradient-boosted trees over the features of
-//! `lines`) on line-labelled pages, reports k-fold cross-validated figures (folds by page:
-//! a page's lines are never split between training and test), then fits on every page.
+//! `residue fit`: fits the line classifier (two stages of gradient-boosted trees, see
+//! `line_model`) on line-labelled pages, reports k-fold cross-validated figures (folds by
+//! page: a page's lines are never split between training and test; the second stage's
+//! out-of-fold inputs come from an inner k-fold inside each outer fold's training pages), then
+//! fits on every page. Also fits the stylometric filler model on labelled pairs.
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
 
@@ -32,12 +34,12 @@ pub struct PageLines {
 impl PageLines {
     /// The labelled lines with features, as training samples over `inputs` (the first
     /// stage's features, or the second's).
-    fn samples<'a, const N: usize>(&self, inputs: &'a [Option<[f32; N]>]) -> impl Iterator<Item = trees::Sample<'a>> {
-        let labels = self.labels.clone();
-        let weights = self.weights.clone();
-        inputs.iter().enumerate().filter_map(move |(i, x)| {
-            let (Some(x), Some(Some(positive))) = (x, labels.get(i)) else { return None };
-            Some(trees::Sample { features: x, positive: *positive, weight: weights[i] })
+    fn samples<'a, const N: usize>(
+        &'a self,
+        inputs: &'a [Option<[f32; N]>],
+    ) -> impl Iterator<Item = trees::Sample<'a>> {
+        inputs.iter().zip(&self.labels).zip(&self.weights).filter_map(|((x, label), &weight)| {
+            Some(trees::Sample { features: x.as_ref()?, positive: (*label)?, weight })
         })
     }
 
@@ -59,6 +61,8 @@ pub struct PageSet {
 #[derive(Debug, Clone, Copy)]
 pub struct FitOptions {
     pub folds: usize,
+    /// Deals pages (or pairs) into folds differently; 0 is the default assignment.
+    pub fold_seed: u64,
     pub iterations: usize,
     pub l2: f32,
     pub threshold: f32,
@@ -77,6 +81,7 @@ impl Default for FitOptions {
         let trees = TreeOptions::default();
         FitOptions {
             folds: 5,
+            fold_seed: 0,
             iterations: 400,
             l2: 1e-3,
             threshold: 0.5,
@@ -104,20 +109,46 @@ pub fn load_pages(scorer: &Scorer, path: &std::path::Path) -> Result<PageSet> {
             PageLines { id: record.id.clone(), features, labels, weights }
         })
         .collect();
+    let mut pages: Vec<PageLines> = pages;
+    equalise_page_weights(&mut pages);
     Ok(PageSet { path: path.to_path_buf(), records, pages })
 }
 
-/// The fold of a page: from a hash of its id, so folds do not depend on file order.
-pub fn fold_of(id: &str, folds: usize) -> usize {
+/// Scales each page's weights so that its labelled lines weigh as much in all as an average
+/// page's of the set: the shingle figure is a mean over pages, and a page of 300 labelled
+/// lines should not count ten times one of 30. (Over four splits of the folds this moved the
+/// 5-fold AEB figure by +0.002 and trafilatura's by +0.005 on average.)
+fn equalise_page_weights(pages: &mut [PageLines]) {
+    let totals: Vec<f32> = pages
+        .iter()
+        .map(|p| p.weights.iter().zip(&p.labels).filter(|(_, l)| l.is_some()).map(|(w, _)| w).sum::<f32>())
+        .collect();
+    let labelled: Vec<f32> = totals.iter().copied().filter(|&t| t > 0.0).collect();
+    let mean = labelled.iter().sum::<f32>() / labelled.len().max(1) as f32;
+    for (page, &total) in pages.iter_mut().zip(&totals) {
+        if total > 0.0 {
+            page.weights.iter_mut().for_each(|w| *w *= mean / total);
+        }
+    }
+}
+
+/// The fold of a page: from a hash of its id, so folds do not depend on file order. Seed 0
+/// is the default assignment; another seed deals the pages into other folds.
+pub fn fold_of(id: &str, folds: usize, seed: u64) -> usize {
     let mut hasher = DefaultHasher::new();
+    if seed != 0 {
+        seed.hash(&mut hasher);
+    }
     id.hash(&mut hasher);
     (hasher.finish() % folds as u64) as usize
 }
 
 /// The fold of a page when fitting the second stage: independent of [`fold_of`], so that
-/// inside one outer fold's training pages every inner fold holds pages.
-fn inner_fold_of(id: &str, folds: usize) -> usize {
-    fold_of(&format!("{id}#inner"), folds)
+/// inside one outer fold's training pages the inner folds (almost surely) all hold pages.
+fn inner_fold_of(id: &str, folds: usize, seed: u64) -> usize {
+    let mut hasher = DefaultHasher::new();
+    (seed, "inner", id).hash(&mut hasher);
+    (hasher.finish() % folds as u64) as usize
 }
 
 /// Fits one ensemble on `samples` with the options' boosting settings.
@@ -150,17 +181,18 @@ pub fn train(pages: &[&PageLines], options: &FitOptions, fitted: String) -> Line
             let training: Vec<&PageLines> = if g == folds || !options.stacked {
                 pages.to_vec()
             } else {
-                pages.iter().copied().filter(|p| inner_fold_of(&p.id, folds) != g).collect()
+                pages.iter().copied().filter(|p| inner_fold_of(&p.id, folds, options.fold_seed) != g).collect()
             };
             train_first(&training, options)
         })
         .collect();
-    let first = stages.pop().unwrap_or_else(|| train_first(pages, options));
+    let first = stages.pop().expect("the first stage on every page is always fitted");
     let second = options.stacked.then(|| {
         let inputs: Vec<Vec<Option<SecondFeatures>>> = pages
             .par_iter()
             .map(|p| {
-                let held_out = first_probabilities(&stages[inner_fold_of(&p.id, folds)], &p.features);
+                let held_out =
+                    first_probabilities(&stages[inner_fold_of(&p.id, folds, options.fold_seed)], &p.features);
                 second_inputs(&p.features, &held_out)
             })
             .collect();
@@ -201,13 +233,20 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
         })
         .collect();
     for fold in 0..options.folds {
-        let training: Vec<&PageLines> =
-            sets.iter().flat_map(|s| &s.pages).filter(|p| fold_of(&p.id, options.folds) != fold).collect();
+        let training: Vec<&PageLines> = sets
+            .iter()
+            .flat_map(|s| &s.pages)
+            .filter(|p| fold_of(&p.id, options.folds, options.fold_seed) != fold)
+            .collect();
         let fold_model = train(&training, options, String::new());
         let scorer = Scorer::new(model.clone())?.with_line_model(Some(fold_model));
         for (set, result) in sets.iter().zip(&mut results) {
-            let held_out: Vec<Record> =
-                set.records.iter().filter(|r| fold_of(&r.id, options.folds) == fold).cloned().collect();
+            let held_out: Vec<Record> = set
+                .records
+                .iter()
+                .filter(|r| fold_of(&r.id, options.folds, options.fold_seed) == fold)
+                .cloned()
+                .collect();
             let report: LineReport = labelled::evaluate_lines(&scorer, &set.path, &held_out, options.worst);
             result.worst.extend(report.worst);
             result.by_lines.merge(&report.by_lines);
@@ -289,11 +328,11 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
     for fold in 0..options.folds {
         let samples: Vec<Sample> = rows
             .iter()
-            .filter(|r| fold_of(&r.2, options.folds) != fold)
+            .filter(|r| fold_of(&r.2, options.folds, options.fold_seed) != fold)
             .map(|r| Sample { features: &r.0, positive: r.1, weight: 1.0 })
             .collect();
         let fold_model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, String::new());
-        for row in rows.iter().filter(|r| fold_of(&r.2, options.folds) == fold) {
+        for row in rows.iter().filter(|r| fold_of(&r.2, options.folds, options.fold_seed) == fold) {
             held_out.push((f64::from(fold_model.probability(&row.0)), row.1, row.3.clone()));
         }
     }
@@ -326,4 +365,30 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
     );
     let model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, note);
     Ok(FillerFit { summary, model })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(labels: Vec<Option<bool>>, weights: Vec<f32>) -> PageLines {
+        PageLines { id: String::new(), features: vec![None; labels.len()], labels, weights }
+    }
+
+    #[test]
+    fn every_labelled_page_weighs_as_much_as_the_average_page() {
+        let mut pages = vec![
+            page(vec![Some(true), Some(false), Some(true), None], vec![1.0, 1.0, 1.0, 4.0]),
+            page(vec![Some(false)], vec![2.0]),
+            page(vec![None, None], vec![1.0, 1.0]),
+        ];
+        equalise_page_weights(&mut pages);
+        let labelled_total =
+            |p: &PageLines| p.weights.iter().zip(&p.labels).filter(|(_, l)| l.is_some()).map(|(w, _)| w).sum::<f32>();
+        assert!((labelled_total(&pages[0]) - 2.5).abs() < 1e-6);
+        assert!((labelled_total(&pages[1]) - 2.5).abs() < 1e-6);
+        // Lines keep their proportions within a page; a page without labels is left alone.
+        assert_eq!(pages[0].weights[0], pages[0].weights[1]);
+        assert_eq!(pages[2].weights, [1.0, 1.0]);
+    }
 }

@@ -16,7 +16,8 @@ use crate::trees::TreeEnsemble;
 
 /// Names of what the second stage adds to the first stage's features, in order: the first
 /// stage's probability of the previous and next non-blank lines (-1 at the page's edges), and
-/// its mean over the lines within [`NEAR`] and [`WIDE`] non-blank lines, the line excluded.
+/// its mean over the lines within [`NEAR`] and [`WIDE`] non-blank lines, the line excluded
+/// (-1 on a page of one line).
 pub const STACKED_NAMES: [&str; 4] =
     ["previous_probability", "next_probability", "near_mean_probability", "wide_mean_probability"];
 
@@ -81,13 +82,12 @@ impl LineModel {
 
     /// The probability of boilerplate of every line with features (`None` for blank lines).
     pub fn probabilities(&self, features: &[Option<LineFeatures>]) -> Vec<Option<f32>> {
-        let first = first_probabilities(&self.first, features);
-        match &self.second {
-            None => first,
-            Some(second) => {
-                second_inputs(features, &first).iter().map(|x| x.as_ref().map(|x| second.probability(x))).collect()
-            }
+        let mut probabilities = first_probabilities(&self.first, features);
+        if let Some(second) = &self.second {
+            let first = probabilities.clone();
+            for_each_second_input(features, &first, |i, x| probabilities[i] = Some(second.probability(x)));
         }
+        probabilities
     }
 
     /// Each line's probability and the `most` features of the deciding stage that pushed it
@@ -103,8 +103,10 @@ impl LineModel {
         match &self.second {
             None => features.iter().map(|f| f.as_ref().map(|f| explain(&self.first, f))).collect(),
             Some(second) => {
+                let mut out = vec![None; features.len()];
                 let first = first_probabilities(&self.first, features);
-                second_inputs(features, &first).iter().map(|x| x.as_ref().map(|x| explain(second, x))).collect()
+                for_each_second_input(features, &first, |i, x| out[i] = Some(explain(second, x)));
+                out
             }
         }
     }
@@ -118,16 +120,27 @@ pub fn first_probabilities(first: &TreeEnsemble, features: &[Option<LineFeatures
 /// The second stage's input for every line with features: its first-stage features, then
 /// what `first` (the first stage's probabilities, out of fold when fitting) says around it.
 pub fn second_inputs(features: &[Option<LineFeatures>], first: &[Option<f32>]) -> Vec<Option<SecondFeatures>> {
-    let lines: Vec<usize> = (0..features.len()).filter(|&i| features[i].is_some() && first[i].is_some()).collect();
-    let p: Vec<f32> = lines.iter().map(|&i| first[i].unwrap_or(0.5)).collect();
     let mut out = vec![None; features.len()];
-    for ((&i, own), extra) in lines.iter().filter_map(|i| Some((i, features[*i]?))).zip(stacked_features(&p)) {
-        let mut x = [0f32; SECOND_FEATURES];
-        x[..FEATURES].copy_from_slice(&own);
-        x[FEATURES..].copy_from_slice(&extra);
-        out[i] = Some(x);
-    }
+    for_each_second_input(features, first, |i, x| out[i] = Some(*x));
     out
+}
+
+/// Calls `f` with the index and second-stage input of every line that has features and a
+/// first-stage probability, in order, without collecting the inputs.
+fn for_each_second_input(
+    features: &[Option<LineFeatures>],
+    first: &[Option<f32>],
+    mut f: impl FnMut(usize, &SecondFeatures),
+) {
+    let lines: Vec<(usize, &LineFeatures, f32)> =
+        features.iter().zip(first).enumerate().filter_map(|(i, (own, p))| Some((i, own.as_ref()?, (*p)?))).collect();
+    let p: Vec<f32> = lines.iter().map(|line| line.2).collect();
+    let mut x = [0f32; SECOND_FEATURES];
+    for (&(i, own, _), extra) in lines.iter().zip(stacked_features(&p)) {
+        x[..FEATURES].copy_from_slice(own);
+        x[FEATURES..].copy_from_slice(&extra);
+        f(i, &x);
+    }
 }
 
 /// [`STACKED_NAMES`] for each of a page's non-blank lines, from the first stage's
@@ -207,6 +220,9 @@ mod tests {
         let swapped = LineModel { fitted: String::new(), first: model.second.clone().unwrap(), second: None };
         let error = LineModel::parse(&swapped.to_toml(), "lines.toml").unwrap_err().to_string();
         assert!(error.contains("lines.toml") && error.contains("features must be"), "{error}");
+        // A second stage that reads only the first stage's features.
+        let short = LineModel { fitted: String::new(), first: model.first.clone(), second: Some(model.first.clone()) };
+        assert!(LineModel::parse(&short.to_toml(), "lines.toml").is_err());
     }
 
     #[test]

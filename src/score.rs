@@ -172,6 +172,17 @@ fn analysis_line_is_empty(analysis: &Analysis, index: usize) -> bool {
 /// A first line of at least this many words is kept as the headline whatever follows it.
 const HEADLINE_MIN_WORDS: u32 = 6;
 
+/// Whether a text's first line, of `words` words, is its headline (which the line classifier
+/// never labels), given the next line with words: its label from the rules and the
+/// classifier's probability. It is when it is as long as a headline, or when no boilerplate
+/// follows it; a short first line before more boilerplate is the page's first menu item or
+/// its site's name ("Menu", "Dow Jones, a News Corp company"): on the AEB dev pages every first
+/// line is boilerplate and 110 of 127 have five words or fewer.
+fn is_headline(words: u32, next: Option<(LineLabel, Option<f32>)>, threshold: f32) -> bool {
+    words >= HEADLINE_MIN_WORDS
+        || next.is_none_or(|(label, p)| !label.is_boilerplate() && p.is_some_and(|p| p < threshold))
+}
+
 /// Scores articles with one model. Cheap to share across threads.
 pub struct Scorer {
     model: Model,
@@ -255,18 +266,9 @@ impl Scorer {
             let threshold = model.threshold();
             let before = findings.len();
             let probabilities = model.probabilities(&features);
-            // The first line is a headline when it is as long as one or when an article
-            // follows it; a short first line before more navigation is the page's first menu
-            // item ("Menu", a site's name): on the AEB dev pages 110 of 127 first lines have
-            // five words or fewer, and every first line there is boilerplate.
             let headline = analysis.title_line.filter(|&title| {
-                if analysis.lines[title].words >= HEADLINE_MIN_WORDS {
-                    return true;
-                }
                 let next = (title + 1..analysis.lines.len()).find(|&i| probabilities[i].is_some());
-                next.is_none_or(|i| {
-                    labels.labels[i] == LineLabel::Content && probabilities[i].is_some_and(|p| p < threshold)
-                })
+                is_headline(analysis.lines[title].words, next.map(|i| (labels.labels[i], probabilities[i])), threshold)
             });
             for (index, p) in probabilities.into_iter().enumerate() {
                 // The classifier labels what the rules left as content, never the headline, and
@@ -531,4 +533,25 @@ fn whole_text_lexicons(model: &Model) -> Result<LexiconSet> {
     names.dedup();
     let lexicons: Vec<&Lexicon> = names.iter().filter_map(|name| model.lexicon(name)).collect();
     LexiconSet::new(&lexicons)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_first_line_is_a_headline_when_long_enough_or_when_no_boilerplate_follows() {
+        let kept_next = Some((LineLabel::Content, Some(0.2)));
+        let widget_next = Some((LineLabel::Widget, Some(0.2)));
+        let doubtful_next = Some((LineLabel::Content, Some(0.7)));
+        for next in [widget_next, doubtful_next] {
+            assert!(!is_headline(HEADLINE_MIN_WORDS - 1, next, 0.5));
+            assert!(is_headline(HEADLINE_MIN_WORDS, next, 0.5));
+        }
+        assert!(is_headline(1, kept_next, 0.5));
+        // A lead the filler rules labelled is still the article, not boilerplate.
+        assert!(is_headline(3, Some((LineLabel::Filler, Some(0.1))), 0.5));
+        // Nothing after it: a text of one line keeps it.
+        assert!(is_headline(2, None, 0.5));
+    }
 }

@@ -611,10 +611,12 @@ fn explain_text(
             let phrase: String = finding.phrase(&a.analysis).chars().take(70).collect();
             writeln!(out, "{:>15} {} {:<22} {:>5.2}  {:?}", "^", finding.rule, name, finding.weight, phrase)?;
             if finding.rule == "WG007"
-                && let Some(Some((p, pushes))) = reasons.lines.get(index)
+                && let Some(Some(reason)) = reasons.lines.get(index)
             {
-                let items: Vec<String> = pushes.iter().map(|(name, push)| format!("{name} {push:+.2}")).collect();
-                writeln!(out, "{:>17} p {p:.2}: {}", "", items.join(", "))?;
+                let items: Vec<String> =
+                    reason.pushes.iter().map(|(name, push)| format!("{name} {push:+.2}")).collect();
+                let first = reason.first_stage.map_or(String::new(), |p| format!(" (first stage {p:.2})"));
+                writeln!(out, "{:>17} p {:.2}{first}: {}", "", reason.probability, items.join(", "))?;
             }
         }
     }

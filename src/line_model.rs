@@ -41,9 +41,17 @@ fn feature_name(index: usize) -> &'static str {
     FEATURE_NAMES.get(index).copied().unwrap_or_else(|| STACKED_NAMES[index - FEATURES])
 }
 
-/// The line classifier's probability for one line and its strongest features (signed pushes
-/// towards boilerplate).
-pub type LineReason = (f32, Vec<(&'static str, f32)>);
+/// Why the line classifier gave a line its probability.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineReason {
+    /// The deciding stage's probability of boilerplate.
+    pub probability: f32,
+    /// The first stage's probability, when a second stage decides: how much the neighbours
+    /// moved it.
+    pub first_stage: Option<f32>,
+    /// The deciding stage's strongest features, signed: positive pushes towards boilerplate.
+    pub pushes: Vec<(&'static str, f32)>,
+}
 
 /// The line classifier: a first ensemble, and a stacked second one when fitted with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -93,19 +101,19 @@ impl LineModel {
     /// Each line's probability and the `most` features of the deciding stage that pushed it
     /// hardest (signed: positive towards boilerplate).
     pub fn reasons(&self, features: &[Option<LineFeatures>], most: usize) -> Vec<Option<LineReason>> {
-        let explain = |model: &TreeEnsemble, x: &[f32]| {
+        let explain = |model: &TreeEnsemble, x: &[f32], first_stage: Option<f32>| {
             let mut pushes: Vec<(&'static str, f32)> =
                 model.contributions(x).into_iter().enumerate().map(|(i, c)| (feature_name(i), c)).collect();
             pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
             pushes.truncate(most);
-            (model.probability(x), pushes)
+            LineReason { probability: model.probability(x), first_stage, pushes }
         };
         match &self.second {
-            None => features.iter().map(|f| f.as_ref().map(|f| explain(&self.first, f))).collect(),
+            None => features.iter().map(|f| f.as_ref().map(|f| explain(&self.first, f, None))).collect(),
             Some(second) => {
                 let mut out = vec![None; features.len()];
                 let first = first_probabilities(&self.first, features);
-                for_each_second_input(features, &first, |i, x| out[i] = Some(explain(second, x)));
+                for_each_second_input(features, &first, |i, x| out[i] = Some(explain(second, x, first[i])));
                 out
             }
         }
@@ -214,6 +222,14 @@ mod tests {
             })
             .collect();
         assert_eq!(parsed.probabilities(&features), model.probabilities(&features));
+        // Explained by the second stage, with the first stage's reading beside it.
+        let reasons = model.reasons(&features, 2);
+        let first = first_probabilities(&model.first, &features);
+        for ((reason, p), first) in reasons.iter().zip(model.probabilities(&features)).zip(first) {
+            let reason = reason.as_ref().unwrap();
+            assert_eq!((Some(reason.probability), reason.first_stage), (p, first));
+            assert!(reason.pushes.len() <= 2);
+        }
         let p = model.probabilities(&features);
         assert!(p[5].unwrap() > 0.5 && p[0].unwrap() < 0.5, "{p:?}");
         // The stages swapped: the first stage's names do not match.

@@ -933,6 +933,33 @@ fn explain_text_prints_labels() {
     assert!(stdout.contains("WG"), "the rule code is shown:\n{stdout}");
 }
 
+#[test]
+fn explain_text_shows_why_the_line_classifier_labelled_a_line() {
+    let dir = TempDir::new().unwrap();
+    let page = "Daily Courier\nHome\nLocal\nSports\nOpinion\nWeather\nContact\n\
+                The county council voted on Tuesday to fund the repair of the old river bridge, which has \
+                been closed to lorries since a survey found cracks in two of its piers last spring.\n\
+                Work is due to start in March and to last about eight months, the council transport officer \
+                told the meeting, and buses will be diverted through the town centre meanwhile.\n";
+    let input = write_article(dir.path(), "dump.txt", page);
+    let output = residue().arg("explain").arg(&input).output().unwrap();
+    assert_exit(&output, 0);
+    let stdout = stdout_of(&output);
+    // The site's name opening a page dump: labelled by the classifier, with both stages' readings
+    // and the features that pushed hardest, each signed.
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("^ WG007") && l.contains("Daily Courier"))
+        .expect("WG007 on line 1");
+    let why = lines[at + 1].trim();
+    let (head, pushes) = why.split_once(": ").expect("probability, then features");
+    assert!(head.starts_with("p ") && head.contains(" (first stage "), "{why}");
+    let pushes: Vec<&str> = pushes.split(", ").collect();
+    assert_eq!(pushes.len(), 3, "{why}");
+    assert!(pushes.iter().all(|p| p.contains(" +") || p.contains(" -")), "{why}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 19. clean
 // ---------------------------------------------------------------------------------------

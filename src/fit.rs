@@ -97,7 +97,7 @@ impl Default for FitOptions {
 /// Loads a line-labelled JSONL file and computes every line's features.
 pub fn load_pages(scorer: &Scorer, path: &std::path::Path) -> Result<PageSet> {
     let records = labelled::load(path)?;
-    let pages = records
+    let mut pages: Vec<PageLines> = records
         .par_iter()
         .map(|record| {
             let mut labels = line_labels(record);
@@ -109,7 +109,6 @@ pub fn load_pages(scorer: &Scorer, path: &std::path::Path) -> Result<PageSet> {
             PageLines { id: record.id.clone(), features, labels, weights }
         })
         .collect();
-    let mut pages: Vec<PageLines> = pages;
     equalise_page_weights(&mut pages);
     Ok(PageSet { path: path.to_path_buf(), records, pages })
 }

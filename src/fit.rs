@@ -122,8 +122,8 @@ fn equalise_page_weights(pages: &mut [PageLines]) {
         .iter()
         .map(|p| p.weights.iter().zip(&p.labels).filter(|(_, l)| l.is_some()).map(|(w, _)| w).sum::<f32>())
         .collect();
-    let labelled: Vec<f32> = totals.iter().copied().filter(|&t| t > 0.0).collect();
-    let mean = labelled.iter().sum::<f32>() / labelled.len().max(1) as f32;
+    let labelled = totals.iter().filter(|&&t| t > 0.0).count();
+    let mean = totals.iter().sum::<f32>() / labelled.max(1) as f32;
     for (page, &total) in pages.iter_mut().zip(&totals) {
         if total > 0.0 {
             page.weights.iter_mut().for_each(|w| *w *= mean / total);
@@ -134,19 +134,19 @@ fn equalise_page_weights(pages: &mut [PageLines]) {
 /// The fold of a page: from a hash of its id, so folds do not depend on file order. Seed 0
 /// is the default assignment; another seed deals the pages into other folds.
 pub fn fold_of(id: &str, folds: usize, seed: u64) -> usize {
-    let mut hasher = DefaultHasher::new();
-    if seed != 0 {
-        seed.hash(&mut hasher);
-    }
-    id.hash(&mut hasher);
-    (hasher.finish() % folds as u64) as usize
+    if seed == 0 { fold_by_hash(id, folds) } else { fold_by_hash((seed, id), folds) }
 }
 
 /// The fold of a page when fitting the second stage: independent of [`fold_of`], so that
 /// inside one outer fold's training pages the inner folds (almost surely) all hold pages.
 fn inner_fold_of(id: &str, folds: usize, seed: u64) -> usize {
+    fold_by_hash((seed, "inner", id), folds)
+}
+
+/// One of `folds` folds, from a hash of `key`.
+fn fold_by_hash(key: impl Hash, folds: usize) -> usize {
     let mut hasher = DefaultHasher::new();
-    (seed, "inner", id).hash(&mut hasher);
+    key.hash(&mut hasher);
     (hasher.finish() % folds as u64) as usize
 }
 
@@ -173,19 +173,21 @@ fn train_first(pages: &[&PageLines], options: &FitOptions) -> TreeEnsemble {
 /// by a first stage fitted without it.
 pub fn train(pages: &[&PageLines], options: &FitOptions, fitted: String) -> LineModel {
     let folds = options.folds.max(2);
-    // Fold `folds` is the first stage on every page; the others leave one inner fold out.
-    let mut stages: Vec<TreeEnsemble> = (0..if options.stacked { folds + 1 } else { 1 })
-        .into_par_iter()
-        .map(|g| {
-            let training: Vec<&PageLines> = if g == folds || !options.stacked {
-                pages.to_vec()
-            } else {
-                pages.iter().copied().filter(|p| inner_fold_of(&p.id, folds, options.fold_seed) != g).collect()
-            };
-            train_first(&training, options)
-        })
-        .collect();
-    let first = stages.pop().expect("the first stage on every page is always fitted");
+    // The first stage on every page, and (when stacked) one leaving out each inner fold.
+    let (first, stages) = rayon::join(
+        || train_first(pages, options),
+        || {
+            let inner = if options.stacked { folds } else { 0 };
+            (0..inner)
+                .into_par_iter()
+                .map(|g| {
+                    let training: Vec<&PageLines> =
+                        pages.iter().copied().filter(|p| inner_fold_of(&p.id, folds, options.fold_seed) != g).collect();
+                    train_first(&training, options)
+                })
+                .collect::<Vec<_>>()
+        },
+    );
     let second = options.stacked.then(|| {
         let inputs: Vec<Vec<Option<SecondFeatures>>> = pages
             .par_iter()

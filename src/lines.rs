@@ -77,6 +77,8 @@ struct Shape {
     log_words: f32,
     terminal: bool,
     prose: bool,
+    /// Another line of the page opens the same way (see [`opening`]).
+    repeated: bool,
 }
 
 /// Features of every line; `None` for lines without words.
@@ -89,6 +91,7 @@ pub fn features(
     let non_blank: Vec<usize> = (0..n).filter(|&i| !analysis.lines[i].is_blank()).collect();
     let mut shapes = vec![Shape::default(); n];
     let mut stopword_shares = vec![0f32; n];
+    let openings = line_openings(analysis, &non_blank);
     for &i in &non_blank {
         let text = analysis.line_text(i).trim();
         let words = analysis.lines[i].words;
@@ -100,6 +103,7 @@ pub fn features(
             log_words: (1.0 + words as f32).ln(),
             terminal,
             prose: words >= 10 && (terminal || stop >= 0.2),
+            repeated: openings.get(opening(analysis.line_lower(i))).is_some_and(|&n| n > 1),
         };
     }
     let block = main_block(&non_blank, &shapes);
@@ -122,7 +126,6 @@ pub fn features(
         non_blank[start..=end].iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum()
     });
     let main_block_share = block_words as f32 / prose_words.max(1) as f32;
-    let openings = line_openings(analysis, &non_blank);
     let max_words = non_blank.iter().map(|&i| shapes[i].words).max().unwrap_or(1).max(1) as f32;
     let page_lines = (1.0 + non_blank.len() as f32).ln();
 
@@ -183,7 +186,7 @@ pub fn features(
             (1.0 + stats.visible as f32).ln() / 8.0,
             words / max_words,
             stats.glued_words.min(3) as f32 / 3.0,
-            f32::from(u8::from(openings.get(opening(analysis.line_lower(i))).is_some_and(|&n| n > 1))),
+            f32::from(u8::from(shape.repeated)),
             f32::from(u8::from(is_dateline(text))),
             main_block_share,
             f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
@@ -194,9 +197,20 @@ pub fn features(
 
 /// The page's main run of prose, as (first, last) positions in the non-blank line list: the
 /// run with the largest sum of line values, where a prose line is worth its words and any
-/// other line costs a few (the maximum-subarray view of body-text extraction).
+/// other line costs a few (the maximum-subarray view of body-text extraction). A prose line
+/// that opens like another of the page is worth nothing, neither article nor chrome: teasers
+/// shown twice (a carousel and a "latest news" list) outweighed a short article on
+/// indiapost.com, and a paragraph a scraper doubled should not break the article's run.
+/// (5-fold AEB shingle F1 over fold seeds 0-3: 0.913 0.909 0.915 0.910, against 0.909 0.905
+/// 0.909 0.908 before; trafilatura 0.873 0.864 0.864 0.864, against 0.874 0.866 0.867 0.860.
+/// Costing repeated lines like chrome gave AEB 0.915 0.906 0.913 0.910 but dropped both
+/// copies of a doubled paragraph.)
 fn main_block(non_blank: &[usize], shapes: &[Shape]) -> Option<(usize, usize)> {
-    let value = |s: &Shape| if s.prose { s.words as f32 } else { -(4.0 + s.words as f32 * 0.5) };
+    let value = |s: &Shape| match (s.prose, s.repeated) {
+        (true, false) => s.words as f32,
+        (true, true) => 0.0,
+        (false, _) => -(4.0 + s.words as f32 * 0.5),
+    };
     let (mut best, mut best_range) = (0.0f32, None);
     let (mut current, mut start) = (0.0f32, 0usize);
     for (k, &i) in non_blank.iter().enumerate() {
@@ -353,14 +367,22 @@ mod tests {
     #[test]
     fn lines_after_a_comment_heading_inside_the_article_are_marked() {
         assert_eq!(FEATURE_NAMES[AFTER_COMMENTS], "after_comments");
-        let paragraph = "The harbour board approved the new ferry timetable on Tuesday after a long debate, and \
-                         the first boats will run on the changed schedule from the start of next month.";
+        let paragraph = |opening: &str| {
+            format!(
+                "{opening} the harbour board approved the new ferry timetable after a long debate, and the \
+                 first boats will run on the changed schedule from the start of next month."
+            )
+        };
         let comment = "I have taken that ferry for years and the old timetable was never a problem for anyone \
                        I know, so this is a waste of money.";
         // A byline's comment count under the headline does not start the thread.
         let text = format!(
-            "Ferry timetable approved\nBy Staff | 0 Comments\n{paragraph}\n{paragraph}\n{paragraph}\n{paragraph}\n\
-             12 Comments\njdoe says:\n{comment}\n{comment}"
+            "Ferry timetable approved\nBy Staff | 0 Comments\n{}\n{}\n{}\n{}\n\
+             12 Comments\njdoe says:\n{comment}\nAgreed, {comment}",
+            paragraph("On Tuesday"),
+            paragraph("In the end"),
+            paragraph("By a narrow vote"),
+            paragraph("As expected")
         );
         let analysis = Analysis::new(&text, usize::MAX);
         let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
@@ -372,5 +394,39 @@ mod tests {
         let features = features(&analysis, &evidence, &stopwords);
         let after: Vec<f32> = features.iter().flatten().map(|f| f[AFTER_COMMENTS]).collect();
         assert_eq!(after, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn teasers_repeated_on_the_page_are_not_its_main_run_of_prose() {
+        let in_block = FEATURE_NAMES.iter().position(|&n| n == "in_main_block").unwrap();
+        // Four teasers, each longer than the article's paragraphs, shown twice (a carousel and a
+        // "latest news" list); the article's two paragraphs between them are the main run.
+        let teasers: Vec<String> = ["Ferry", "Bridge", "Harbour", "Station"]
+            .iter()
+            .map(|topic| {
+                format!(
+                    "{topic} works delayed again HARBOURTON: The council said on Monday that the {topic} works \
+                     would run into next year because the contractor had not finished the first stage of the job."
+                )
+            })
+            .collect();
+        let teasers = teasers.join("\n");
+        let text = format!(
+            "Site name\n{teasers}\nFerry timetable approved\nThe harbour board approved the new ferry \
+             timetable on Tuesday after a long debate.\nThe first boats will run on the changed schedule \
+             from the start of next month, the board said.\nLatest news\n{teasers}\nCopyright"
+        );
+        let analysis = Analysis::new(&text, usize::MAX);
+        let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
+        let stopwords: HashSet<String> =
+            ["the", "on", "a", "of", "from", "that", "had", "not"].iter().map(|w| w.to_string()).collect();
+        let features = features(&analysis, &evidence, &stopwords);
+        let block: Vec<usize> = features
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_some_and(|f| f[in_block] == 1.0))
+            .map(|(i, _)| i)
+            .collect();
+        assert_eq!(block, [6, 7], "{text}");
     }
 }

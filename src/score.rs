@@ -177,10 +177,21 @@ const HEADLINE_MIN_WORDS: u32 = 6;
 /// classifier's probability. It is when it is as long as a headline, or when no boilerplate
 /// follows it; a short first line before more boilerplate is the page's first menu item or
 /// its site's name ("Menu", "Dow Jones, a News Corp company"): on the AEB dev pages every first
-/// line is boilerplate and 110 of 127 have five words or fewer.
-fn is_headline(words: u32, next: Option<(LineLabel, Option<f32>)>, threshold: f32) -> bool {
-    words >= HEADLINE_MIN_WORDS
-        || next.is_none_or(|(label, p)| !label.is_boilerplate() && p.is_some_and(|p| p < threshold))
+/// line is boilerplate and 110 of 127 have five words or fewer. A line of HTML markup (a
+/// tracking pixel's `<img …>` left in the text) is never a headline.
+fn is_headline(text: &str, words: u32, next: Option<(LineLabel, Option<f32>)>, threshold: f32) -> bool {
+    !is_markup(text)
+        && (words >= HEADLINE_MIN_WORDS
+            || next.is_none_or(|(label, p)| !label.is_boilerplate() && p.is_some_and(|p| p < threshold)))
+}
+
+/// A line that opens with an HTML tag and closes one: `<img height="1" …>`, `</div>`.
+fn is_markup(text: &str) -> bool {
+    let text = text.trim();
+    let opens_tag = text
+        .strip_prefix('<')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_alphabetic() || c == '/' || c == '!'));
+    opens_tag && text.contains('>')
 }
 
 /// Scores articles with one model. Cheap to share across threads.
@@ -268,7 +279,12 @@ impl Scorer {
             let probabilities = model.probabilities(&features);
             let headline = analysis.title_line.filter(|&title| {
                 let next = (title + 1..analysis.lines.len()).find(|&i| probabilities[i].is_some());
-                is_headline(analysis.lines[title].words, next.map(|i| (labels.labels[i], probabilities[i])), threshold)
+                is_headline(
+                    analysis.line_text(title),
+                    analysis.lines[title].words,
+                    next.map(|i| (labels.labels[i], probabilities[i])),
+                    threshold,
+                )
             });
             for (index, p) in probabilities.into_iter().enumerate() {
                 // The classifier labels what the rules left as content, never the headline, and
@@ -544,14 +560,22 @@ mod tests {
         let kept_next = Some((LineLabel::Content, Some(0.2)));
         let widget_next = Some((LineLabel::Widget, Some(0.2)));
         let doubtful_next = Some((LineLabel::Content, Some(0.7)));
+        let title = "Council approves the new ferry timetable";
         for next in [widget_next, doubtful_next] {
-            assert!(!is_headline(HEADLINE_MIN_WORDS - 1, next, 0.5));
-            assert!(is_headline(HEADLINE_MIN_WORDS, next, 0.5));
+            assert!(!is_headline(title, HEADLINE_MIN_WORDS - 1, next, 0.5));
+            assert!(is_headline(title, HEADLINE_MIN_WORDS, next, 0.5));
         }
-        assert!(is_headline(1, kept_next, 0.5));
+        assert!(is_headline(title, 1, kept_next, 0.5));
         // A lead the filler rules labelled is still the article, not boilerplate.
-        assert!(is_headline(3, Some((LineLabel::Filler, Some(0.1))), 0.5));
+        assert!(is_headline(title, 3, Some((LineLabel::Filler, Some(0.1))), 0.5));
         // Nothing after it: a text of one line keeps it.
-        assert!(is_headline(2, None, 0.5));
+        assert!(is_headline(title, 2, None, 0.5));
+        // A tracking pixel left in the text is not a headline, however long or alone; a
+        // headline that only holds a comparison or a heart is.
+        let pixel = r#"<img height="1" width="1" style="display:none" src="http://example.com/p?c1=2">"#;
+        assert!(!is_headline(pixel, 9, kept_next, 0.5));
+        assert!(!is_headline("</div> <!-- end header -->", 4, None, 0.5));
+        assert!(is_headline("Rates < 2% for a year, bank > building society", 9, widget_next, 0.5));
+        assert!(is_headline("<3 reasons to love the ferry >", 6, widget_next, 0.5));
     }
 }

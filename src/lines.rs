@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::analysis::Analysis;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
-pub const FEATURE_NAMES: [&str; 39] = [
+pub const FEATURE_NAMES: [&str; 40] = [
     "log_words",
     "long_line",
     "terminal_punctuation",
@@ -47,6 +47,7 @@ pub const FEATURE_NAMES: [&str; 39] = [
     "dateline",
     "main_block_share",
     "after_comments",
+    "in_introduced_list",
 ];
 
 /// Number of features.
@@ -126,6 +127,7 @@ pub fn features(
         non_blank[start..=end].iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum()
     });
     let main_block_share = block_words as f32 / prose_words.max(1) as f32;
+    let introduced = introduced_list(analysis, &non_blank, &shapes);
     let max_words = non_blank.iter().map(|&i| shapes[i].words).max().unwrap_or(1).max(1) as f32;
     let page_lines = (1.0 + non_blank.len() as f32).ln();
 
@@ -190,10 +192,41 @@ pub fn features(
             f32::from(u8::from(is_dateline(text))),
             main_block_share,
             f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
+            f32::from(u8::from(introduced[k])),
         ]);
     }
     out
 }
+
+/// Lines an article's sentence introduced as a list ("The game has:", "Final standings after
+/// 36 races:"): from a line of [`LIST_INTRO_MIN_WORDS`] words or more that ends with a colon,
+/// each following line that does not end a sentence, up to [`LIST_MAX_ITEMS`] of them. Such
+/// items are short and unpunctuated like a menu's, but they are the article's. Per position in
+/// `non_blank`.
+fn introduced_list(analysis: &Analysis, non_blank: &[usize], shapes: &[Shape]) -> Vec<bool> {
+    let mut out = vec![false; non_blank.len()];
+    let mut items_left = 0;
+    for (k, &i) in non_blank.iter().enumerate() {
+        let text = analysis.line_text(i).trim_end();
+        if text.ends_with(':') {
+            items_left = if shapes[i].words >= LIST_INTRO_MIN_WORDS { LIST_MAX_ITEMS } else { 0 };
+            continue;
+        }
+        if items_left > 0 {
+            out[k] = true;
+            items_left -= 1;
+            if shapes[i].terminal {
+                items_left = 0;
+            }
+        }
+    }
+    out
+}
+
+/// Words of a colon-ended line that introduces a list: "Share this:" and "Follow us:" do not.
+const LIST_INTRO_MIN_WORDS: u32 = 4;
+/// Lines a list introduced by a colon can run to (a table of standings: 40 rows).
+const LIST_MAX_ITEMS: usize = 60;
 
 /// The page's main run of prose, as (first, last) positions in the non-blank line list: the
 /// run with the largest sum of line values, where a prose line is worth its words and any
@@ -394,6 +427,27 @@ mod tests {
         let features = features(&analysis, &evidence, &stopwords);
         let after: Vec<f32> = features.iter().flatten().map(|f| f[AFTER_COMMENTS]).collect();
         assert_eq!(after, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+    }
+
+    #[test]
+    fn items_after_a_sentence_ending_with_a_colon_are_an_introduced_list() {
+        let list = FEATURE_NAMES.iter().position(|&n| n == "in_introduced_list").unwrap();
+        let text = "Ferry timetable approved\n\
+                    The new timetable brings three changes for passengers:\n\
+                    Earlier first sailing on weekdays\n\
+                    A late boat on Fridays\n\
+                    Cheaper fares for children.\n\
+                    The board will review the timetable next spring.\n\
+                    Share this:\n\
+                    Facebook\n\
+                    Twitter";
+        let analysis = Analysis::new(text, usize::MAX);
+        let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
+        let features = features(&analysis, &evidence, &HashSet::default());
+        let flags: Vec<f32> = features.iter().flatten().map(|f| f[list]).collect();
+        // The items up to the one that ends a sentence; not the introducing line, not the
+        // sentence after the list, not the share buttons after "Share this:".
+        assert_eq!(flags, [0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]);
     }
 
     #[test]

@@ -77,6 +77,8 @@ struct Shape {
     words: u32,
     log_words: f32,
     terminal: bool,
+    /// Ends with a colon: a label, or a sentence introducing a list.
+    colon: bool,
     prose: bool,
     /// Another line of the page opens the same way (see [`opening`]).
     repeated: bool,
@@ -103,6 +105,7 @@ pub fn features(
             words,
             log_words: (1.0 + words as f32).ln(),
             terminal,
+            colon: text.ends_with(':'),
             prose: words >= 10 && (terminal || stop >= 0.2),
             repeated: openings.get(opening(analysis.line_lower(i))).is_some_and(|&n| n > 1),
         };
@@ -127,7 +130,7 @@ pub fn features(
         non_blank[start..=end].iter().filter(|&&i| shapes[i].prose).map(|&i| shapes[i].words).sum()
     });
     let main_block_share = block_words as f32 / prose_words.max(1) as f32;
-    let introduced = introduced_list(analysis, &non_blank, &shapes);
+    let introduced = introduced_list(&non_blank, &shapes);
     let max_words = non_blank.iter().map(|&i| shapes[i].words).max().unwrap_or(1).max(1) as f32;
     let page_lines = (1.0 + non_blank.len() as f32).ln();
 
@@ -156,7 +159,7 @@ pub fn features(
             shape.log_words,
             f32::from(u8::from(shape.words >= 10)),
             f32::from(u8::from(shape.terminal)),
-            f32::from(u8::from(text.ends_with(':'))),
+            f32::from(u8::from(shape.colon)),
             stats.capitalised_words as f32 / words.max(1.0),
             stats.digits as f32 / stats.visible.max(1) as f32,
             stats.punctuation as f32 / stats.visible.max(1) as f32,
@@ -203,12 +206,11 @@ pub fn features(
 /// each following line that does not end a sentence, up to [`LIST_MAX_ITEMS`] of them. Such
 /// items are short and unpunctuated like a menu's, but they are the article's. Per position in
 /// `non_blank`.
-fn introduced_list(analysis: &Analysis, non_blank: &[usize], shapes: &[Shape]) -> Vec<bool> {
+fn introduced_list(non_blank: &[usize], shapes: &[Shape]) -> Vec<bool> {
     let mut out = vec![false; non_blank.len()];
     let mut items_left = 0;
     for (k, &i) in non_blank.iter().enumerate() {
-        let text = analysis.line_text(i).trim_end();
-        if text.ends_with(':') {
+        if shapes[i].colon {
             items_left = if shapes[i].words >= LIST_INTRO_MIN_WORDS { LIST_MAX_ITEMS } else { 0 };
             continue;
         }

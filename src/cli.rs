@@ -235,6 +235,10 @@ pub struct FitArgs {
     /// List this many worst held-out pages of each line-labelled set.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub worst: usize,
+    /// Write every page's held-out line labels (gold and predicted, each page read by the
+    /// fold that left it out) to this JSONL file, for error analysis.
+    #[arg(long, value_name = "FILE")]
+    pub held_out: Option<PathBuf>,
     /// Where to write the fitted weights.
     #[arg(long, short = 'o', default_value = "models/lines.toml", value_name = "FILE")]
     pub output: PathBuf,

@@ -746,6 +746,14 @@ fn fit(args: FitArgs) -> Result<Outcome> {
             note.push('\n');
             note.push_str(&line);
         }
+        if let Some(path) = &args.held_out {
+            let mut output = Output::create(Some(path))?;
+            let target = output.target().to_path_buf();
+            for (figure, set) in figures.iter().zip(&sets) {
+                figure.held_out_jsonl(set, output.writer()).map_err(|e| Error::output(&target, e))?;
+            }
+            output.commit()?;
+        }
         if args.dry_run {
             return Ok(());
         }

@@ -217,6 +217,8 @@ pub struct CrossValidated {
     pub shingle_recall: f64,
     /// The worst pages, each scored by the fold that held it out.
     pub worst: Vec<labelled::PageResult>,
+    /// Every page with its held-out line predictions, in the set's order.
+    pub held_out: Vec<labelled::PageResult>,
 }
 
 /// k-fold cross-validation by page over all sets together; figures per set.
@@ -233,6 +235,7 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             shingle_precision: 0.0,
             shingle_recall: 0.0,
             worst: Vec::new(),
+            held_out: Vec::new(),
         })
         .collect();
     for fold in 0..options.folds {
@@ -252,6 +255,7 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
                 .collect();
             let report: LineReport = labelled::evaluate_lines(&scorer, &set.path, &held_out, options.worst);
             result.worst.extend(report.worst);
+            result.held_out.extend(report.all_pages);
             result.by_lines.merge(&report.by_lines);
             result.by_chars.merge(&report.by_chars);
             if report.pages_with_gold > 0 {
@@ -263,7 +267,10 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             }
         }
     }
-    for result in &mut results {
+    for (set, result) in sets.iter().zip(&mut results) {
+        let order: std::collections::HashMap<&str, usize> =
+            set.records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
+        result.held_out.sort_by_key(|p| order.get(p.id.as_str()).copied().unwrap_or(usize::MAX));
         labelled::keep_worst(&mut result.worst, result.pages_with_gold > 0, options.worst);
         if result.pages_with_gold > 0 {
             let k = result.pages_with_gold as f64;
@@ -297,6 +304,42 @@ impl CrossValidated {
             ));
         }
         text
+    }
+}
+
+impl CrossValidated {
+    /// The held-out labels as JSONL, one object a page: its id, address, shingle F1 and each
+    /// line's gold and held-out label, for reading where the classifier goes wrong.
+    pub fn held_out_jsonl(&self, set: &PageSet, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let by_id: std::collections::HashMap<&str, &Record> = set.records.iter().map(|r| (r.id.as_str(), r)).collect();
+        let name = |label: Option<bool>| label.map(|b| if b { "boilerplate" } else { "content" });
+        for page in &self.held_out {
+            let Some(record) = by_id.get(page.id.as_str()) else { continue };
+            let gold = line_labels(record);
+            let lines: Vec<serde_json::Value> = record
+                .text
+                .split('\n')
+                .enumerate()
+                .map(|(i, text)| {
+                    serde_json::json!({
+                        "line": i + 1,
+                        "gold": name(gold.get(i).copied().flatten()),
+                        "predicted": name(page.predicted.get(i).copied()),
+                        "text": text,
+                    })
+                })
+                .collect();
+            let shingle_f1 = (!page.shingle_f1.is_nan()).then_some(page.shingle_f1);
+            let object = serde_json::json!({
+                "id": page.id,
+                "url": page.url,
+                "shingle_f1": shingle_f1,
+                "line_accuracy": page.line_accuracy,
+                "lines": lines,
+            });
+            writeln!(out, "{object}")?;
+        }
+        Ok(())
     }
 }
 

@@ -1339,3 +1339,50 @@ fn a_broken_model_file_names_its_file_and_line_and_exits_1() {
     assert!(stderr.contains(&format!("paywall.tsv:{}:", lines_before + 1)), "file and line are named:\n{stderr}");
     assert!(!out.exists(), "no output on a fatal error");
 }
+
+#[test]
+fn fit_held_out_writes_each_pages_gold_and_held_out_labels() {
+    let dir = TempDir::new().unwrap();
+    // Pages of the two articles above, with the comment form's lines labelled boilerplate.
+    let pages: Vec<serde_json::Value> = (0..6)
+        .map(|n| {
+            let text = if n % 2 == 0 { CLEAN_ARTICLE } else { COMMENT_FORM_ARTICLE };
+            let text = text.trim_end();
+            let form_starts = text.lines().position(|l| l == "Leave a Reply").unwrap_or(usize::MAX);
+            let labels: Vec<&str> = text
+                .lines()
+                .enumerate()
+                .map(|(i, _)| if i >= form_starts { "boilerplate" } else { "content" })
+                .collect();
+            serde_json::json!({"id": format!("page{n}"), "text": text, "line_labels": labels})
+        })
+        .collect();
+    let input = write_article(dir.path(), "pages.jsonl", jsonl(&pages));
+    let held_out = dir.path().join("held-out.jsonl");
+    let output = residue()
+        .args(["fit", "--dry-run", "--folds", "2", "--trees", "5", "--quiet"])
+        .arg(&input)
+        .arg("--held-out")
+        .arg(&held_out)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let written = fs::read_to_string(&held_out).unwrap();
+    let rows: Vec<serde_json::Value> = written.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), pages.len(), "one object a page");
+    for (row, page) in rows.iter().zip(&pages) {
+        assert_eq!(row["id"], page["id"], "in the input's order");
+        let lines = row["lines"].as_array().unwrap();
+        let text_lines: Vec<&str> = page["text"].as_str().unwrap().split('\n').collect();
+        assert_eq!(lines.len(), text_lines.len());
+        for (i, line) in lines.iter().enumerate() {
+            assert_eq!(line["text"], text_lines[i]);
+            assert_eq!(line["gold"], page["line_labels"][i]);
+            let predicted = line["predicted"].as_str().unwrap();
+            assert!(predicted == "content" || predicted == "boilerplate", "{predicted}");
+        }
+    }
+    // A dry run writes no model (the default output is models/lines.toml under the cwd).
+    assert!(!dir.path().join("models").exists());
+}

@@ -46,6 +46,9 @@ pub struct PageResult {
     pub shingle_f1: f64,
     pub line_accuracy: f64,
     pub labelled_lines: usize,
+    /// Per line of the text (split on '\n'), whether it was labelled boilerplate.
+    #[serde(skip)]
+    pub predicted: Vec<bool>,
 }
 
 /// Line-labelled evaluation.
@@ -66,6 +69,9 @@ pub struct LineReport {
     /// The same F1 for the unchanged text: what doing nothing scores.
     pub unchanged_shingle_f1: f64,
     pub worst: Vec<PageResult>,
+    /// Every page, in input order, with its predicted lines (for `residue fit --held-out`).
+    #[serde(skip)]
+    pub all_pages: Vec<PageResult>,
 }
 
 /// Keeps the `worst` pages, worst first: by shingle F1 where the pages have a gold body,
@@ -139,6 +145,7 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
                     + by_lines.false_positive
                     + by_lines.false_negative
                     + by_lines.true_negative) as usize,
+                predicted,
             };
             (page, by_lines, by_chars, shingle)
         })
@@ -160,7 +167,8 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
         }
     }
     let mean = |sum: f64| if with_gold > 0 { sum / with_gold as f64 } else { f64::NAN };
-    let mut ranked: Vec<PageResult> = pages.into_iter().map(|(page, ..)| page).collect();
+    let all_pages: Vec<PageResult> = pages.into_iter().map(|(page, ..)| page).collect();
+    let mut ranked = all_pages.clone();
     keep_worst(&mut ranked, with_gold > 0, worst);
     LineReport {
         file: path.display().to_string(),
@@ -177,6 +185,7 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
         shingle_f1: mean(sums[2]),
         unchanged_shingle_f1: mean(sums[3]),
         worst: ranked,
+        all_pages,
     }
 }
 

@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::analysis::Analysis;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
-pub const FEATURE_NAMES: [&str; 40] = [
+pub const FEATURE_NAMES: [&str; 41] = [
     "log_words",
     "long_line",
     "terminal_punctuation",
@@ -48,6 +48,7 @@ pub const FEATURE_NAMES: [&str; 40] = [
     "main_block_share",
     "after_comments",
     "in_introduced_list",
+    "ends_with_ellipsis",
 ];
 
 /// Number of features.
@@ -196,6 +197,7 @@ pub fn features(
             main_block_share,
             f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
             f32::from(u8::from(introduced[k])),
+            f32::from(u8::from(ends_with_ellipsis(text))),
         ]);
     }
     out
@@ -315,6 +317,14 @@ fn is_dateline(text: &str) -> bool {
         && (head.contains(" — ") || head.contains(" – ") || head.contains(" - ") || head.contains("(AP)"))
 }
 
+/// A line cut off with an ellipsis ("…", "...", "[…]"): a teaser's lead, shortened to fit
+/// its card, or an excerpt in a list of other articles. An article's own paragraphs end their
+/// sentences.
+fn ends_with_ellipsis(text: &str) -> bool {
+    let trimmed = text.trim_end_matches([']', ')', ' ', '"', '”']);
+    trimmed.ends_with("...") || trimmed.ends_with('…')
+}
+
 fn ends_sentence(text: &str) -> bool {
     let trimmed = text.trim_end_matches(['"', '”', '’', '\'', ')', '»', ' ']);
     trimmed.ends_with(['.', '!', '?', '…', '。', '！', '？']) && !trimmed.ends_with("...")
@@ -378,6 +388,20 @@ mod tests {
     use super::*;
 
     const AFTER_COMMENTS: usize = 38;
+
+    #[test]
+    fn a_lead_cut_off_with_an_ellipsis_is_told_from_a_finished_sentence() {
+        for cut in [
+            "The council said the bridge would reopen once divers had…",
+            "Read the rest of the story [...]",
+            "Officials say the plan ... (…)",
+        ] {
+            assert!(ends_with_ellipsis(cut), "{cut}");
+        }
+        for whole in ["The bridge reopened on Friday.", "He paused... then left.", "Where next?"] {
+            assert!(!ends_with_ellipsis(whole), "{whole}");
+        }
+    }
 
     #[test]
     fn comment_thread_markers_are_headings_not_reporting() {

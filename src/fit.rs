@@ -217,7 +217,7 @@ pub struct CrossValidated {
     pub shingle_recall: f64,
     /// The worst pages, each scored by the fold that held it out.
     pub worst: Vec<labelled::PageResult>,
-    /// Every page with its held-out line predictions, in the set's order.
+    /// Every page with its held-out line predictions, in the order of the set's records.
     pub held_out: Vec<labelled::PageResult>,
 }
 
@@ -238,6 +238,9 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             held_out: Vec::new(),
         })
         .collect();
+    // Each page's held-out result, at its position in its set.
+    let mut held_out_pages: Vec<Vec<Option<labelled::PageResult>>> =
+        sets.iter().map(|s| vec![None; s.records.len()]).collect();
     for fold in 0..options.folds {
         let training: Vec<&PageLines> = sets
             .iter()
@@ -246,16 +249,19 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             .collect();
         let fold_model = train(&training, options, String::new());
         let scorer = Scorer::new(model.clone())?.with_line_model(Some(fold_model));
-        for (set, result) in sets.iter().zip(&mut results) {
-            let held_out: Vec<Record> = set
+        for ((set, result), slots) in sets.iter().zip(&mut results).zip(&mut held_out_pages) {
+            let (positions, held_out): (Vec<usize>, Vec<Record>) = set
                 .records
                 .iter()
-                .filter(|r| fold_of(&r.id, options.folds, options.fold_seed) == fold)
-                .cloned()
-                .collect();
+                .enumerate()
+                .filter(|(_, r)| fold_of(&r.id, options.folds, options.fold_seed) == fold)
+                .map(|(i, r)| (i, r.clone()))
+                .unzip();
             let report: LineReport = labelled::evaluate_lines(&scorer, &set.path, &held_out, options.worst);
             result.worst.extend(report.worst);
-            result.held_out.extend(report.all_pages);
+            for (position, page) in positions.into_iter().zip(report.all_pages) {
+                slots[position] = Some(page);
+            }
             result.by_lines.merge(&report.by_lines);
             result.by_chars.merge(&report.by_chars);
             if report.pages_with_gold > 0 {
@@ -267,10 +273,9 @@ pub fn cross_validate(model: &Model, sets: &[PageSet], options: &FitOptions) -> 
             }
         }
     }
-    for (set, result) in sets.iter().zip(&mut results) {
-        let order: std::collections::HashMap<&str, usize> =
-            set.records.iter().enumerate().map(|(i, r)| (r.id.as_str(), i)).collect();
-        result.held_out.sort_by_key(|p| order.get(p.id.as_str()).copied().unwrap_or(usize::MAX));
+    for (result, slots) in results.iter_mut().zip(held_out_pages) {
+        // Every page is in exactly one fold, so every slot is filled.
+        result.held_out = slots.into_iter().flatten().collect();
         labelled::keep_worst(&mut result.worst, result.pages_with_gold > 0, options.worst);
         if result.pages_with_gold > 0 {
             let k = result.pages_with_gold as f64;
@@ -305,16 +310,12 @@ impl CrossValidated {
         }
         text
     }
-}
 
-impl CrossValidated {
     /// The held-out labels as JSONL, one object a page: its id, address, shingle F1 and each
     /// line's gold and held-out label, for reading where the classifier goes wrong.
     pub fn held_out_jsonl(&self, set: &PageSet, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        let by_id: std::collections::HashMap<&str, &Record> = set.records.iter().map(|r| (r.id.as_str(), r)).collect();
         let name = |label: Option<bool>| label.map(|b| if b { "boilerplate" } else { "content" });
-        for page in &self.held_out {
-            let Some(record) = by_id.get(page.id.as_str()) else { continue };
+        for (record, page) in set.records.iter().zip(&self.held_out) {
             let gold = line_labels(record);
             let lines: Vec<serde_json::Value> = record
                 .text

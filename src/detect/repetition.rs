@@ -2,7 +2,7 @@
 //! repeats are found with string similarity (normalised Levenshtein, as strsim computes it),
 //! so a paragraph duplicated by a scraper with one number changed still counts; short list
 //! items that share a pattern do not.
-use rustc_hash::{FxHashMap as HashMap, FxHasher};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet, FxHasher};
 use std::hash::{Hash, Hasher};
 
 use super::{Context, Detector, RuleRef, Signal, saturate};
@@ -41,40 +41,48 @@ impl Detector for Repetition {
         let Some(rule) = &self.rule else { return Signal::default() };
         let w = &self.weights.repetition;
         let mut findings = Vec::new();
-        let mut seen: HashMap<u64, usize> = HashMap::default();
-        // Near-repeat candidates: (sentence index, normalised length in bytes, its first
-        // COMPARE_CHARS characters, sorted distinct word hashes).
-        let mut near: Vec<(usize, usize, Vec<char>, Vec<u64>)> = Vec::new();
+        let mut seen: HashSet<u64> = HashSet::default();
+        seen.reserve(analysis.sentences.len());
+        // Near-repeat candidates, and the sorted distinct word hashes of each.
+        let mut near: Vec<NearCandidate> = Vec::new();
+        let mut words: Vec<u64> = Vec::new();
         for (index, sentence) in analysis.sentences.iter().enumerate() {
             if sentence.words < w.min_words_exact {
                 continue;
             }
-            let normalised = Normalised::of(&analysis.lower[sentence.start..sentence.end]);
-            let key = normalised.key;
-            let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
-            if seen.contains_key(&key) {
+            let lower = &analysis.lower[sentence.start..sentence.end];
+            let wants_near = sentence.words >= w.min_words_near;
+            words.clear();
+            let normalised = Normalised::of(lower, wants_near.then_some(&mut words));
+            if !seen.insert(normalised.key) {
+                let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
                 findings.push(rule.finding(sentence.line, sentence.start, sentence.end, weight));
                 continue;
             }
-            seen.insert(key, index);
-            if sentence.words >= w.min_words_near {
-                let (length, chars, words) = normalised.near_form();
-                near.push((index, length, chars, words));
+            if wants_near {
+                words.sort_unstable();
+                words.dedup();
+                near.push(NearCandidate {
+                    sentence: index,
+                    length: normalised.length,
+                    words: words.clone(),
+                    chars: None,
+                });
             }
         }
         // Near repeats: compare each candidate with the earlier ones that could share enough
         // words (see `PrefixIndex`) and are of similar length.
         let mut pairs = 0;
         let mut edit_distances = 0;
-        let mut index = PrefixIndex::new(near.iter().map(|(_, _, _, words)| words.as_slice()));
+        let mut index = PrefixIndex::new(near.iter().map(|n| n.words.as_slice()));
         let mut candidates: Vec<u32> = Vec::new();
         'outer: for later in 0..near.len() {
-            let (sentence_index, length, ref a, ref words) = near[later];
             index.candidates(later, &mut candidates);
             index.insert(later);
+            let (length, sentence_index) = (near[later].length, near[later].sentence);
             for &earlier in &candidates {
-                let (_, other_length, b, other_words) = &near[earlier as usize];
-                let (la, lb) = (length as f64, *other_length as f64);
+                let earlier = earlier as usize;
+                let (la, lb) = (length as f64, near[earlier].length as f64);
                 if la.min(lb) / la.max(lb) < w.near_similarity - 0.05 {
                     continue;
                 }
@@ -82,11 +90,24 @@ impl Detector for Repetition {
                 if pairs > MAX_PAIRS || edit_distances > MAX_EDIT_DISTANCES {
                     break 'outer;
                 }
-                let shared = shared_count(words, other_words) as f64;
-                if shared < MIN_SHARED_WORDS * words.len().max(other_words.len()) as f64 {
+                let (a, b) = (&near[later].words, &near[earlier].words);
+                let shared = shared_count(a, b) as f64;
+                if shared < MIN_SHARED_WORDS * a.len().max(b.len()) as f64 {
                     continue;
                 }
                 edit_distances += 1;
+                // The characters are read only for the few pairs that get this far.
+                for at in [later, earlier] {
+                    let candidate = &mut near[at];
+                    if candidate.chars.is_none() {
+                        let sentence = analysis.sentences[candidate.sentence];
+                        candidate.chars = Some(compared_chars(&analysis.lower[sentence.start..sentence.end]));
+                    }
+                }
+                let (a, b) = (
+                    near[later].chars.as_deref().unwrap_or_default(),
+                    near[earlier].chars.as_deref().unwrap_or_default(),
+                );
                 if similar_at_least(a, b, w.near_similarity) {
                     let sentence = analysis.sentences[sentence_index];
                     let weight = rule.weight * (sentence.words as f32 / w.full_weight_words as f32).min(1.0);
@@ -99,6 +120,16 @@ impl Detector for Repetition {
         let evidence: f32 = findings.iter().map(|f| f.weight).sum();
         Signal { score: saturate(evidence, self.weights.presence.repetition), findings }
     }
+}
+
+/// A sentence that may nearly repeat another: its index, the length in bytes of its
+/// normalised form, its sorted distinct word hashes, and (once a pair needs them) the first
+/// [`COMPARE_CHARS`] characters of its normalised form.
+struct NearCandidate {
+    sentence: usize,
+    length: usize,
+    words: Vec<u64>,
+    chars: Option<Vec<char>>,
 }
 
 /// Finds, for a sentence, the earlier sentences that may share [`MIN_SHARED_WORDS`] of the
@@ -124,11 +155,11 @@ impl PrefixIndex {
         }
         let prefixes = sentences
             .map(|words| {
-                let mut ordered = words.to_vec();
-                ordered.sort_unstable_by_key(|word| (frequency[word], *word));
+                let mut ordered: Vec<(u32, u64)> = words.iter().map(|word| (frequency[word], *word)).collect();
+                ordered.sort_unstable();
                 let shared = (MIN_SHARED_WORDS * ordered.len() as f64).floor() as usize;
                 ordered.truncate(ordered.len() - shared.min(ordered.len()) + 1);
-                ordered
+                ordered.into_iter().map(|(_, word)| word).collect()
             })
             .collect();
         PrefixIndex { prefixes, postings: HashMap::default() }
@@ -247,49 +278,70 @@ fn shared_count(a: &[u64], b: &[u64]) -> usize {
 /// A sentence as repetition compares it: its lowercase words joined by single spaces
 /// (punctuation and spacing do not make a new passage), read in one pass without building
 /// the joined string.
-struct Normalised<'a> {
-    lower: &'a str,
+struct Normalised {
     /// A hash of the joined words: equal sentences have equal keys.
     key: u64,
+    /// The joined string's length in bytes.
+    length: usize,
 }
 
-impl<'a> Normalised<'a> {
-    fn of(lower: &'a str) -> Self {
+impl Normalised {
+    /// Reads `lower` once; when `word_hashes` is given, pushes a hash of each word to it (in
+    /// text order, repeats included).
+    fn of(lower: &str, mut word_hashes: Option<&mut Vec<u64>>) -> Self {
         let mut hasher = FxHasher::default();
-        for word in words(lower) {
+        let mut length = 0;
+        for_each_word(lower, |word| {
             hasher.write(word.as_bytes());
             hasher.write_u8(0xff);
-        }
-        Normalised { lower, key: hasher.finish() }
-    }
-
-    /// What near-repeat comparison needs: the joined string's length in bytes, its first
-    /// [`COMPARE_CHARS`] characters, and the sorted, distinct hashes of its words.
-    fn near_form(&self) -> (usize, Vec<char>, Vec<u64>) {
-        let (mut length, mut chars, mut hashes) = (0, Vec::new(), Vec::new());
-        for word in words(self.lower) {
-            if length > 0 {
-                length += 1;
-                if chars.len() < COMPARE_CHARS {
-                    chars.push(' ');
-                }
+            length += word.len() + usize::from(length > 0);
+            if let Some(hashes) = word_hashes.as_deref_mut() {
+                let mut hasher = FxHasher::default();
+                word.hash(&mut hasher);
+                hashes.push(hasher.finish());
             }
-            length += word.len();
-            let room = COMPARE_CHARS - chars.len();
-            chars.extend(word.chars().take(room));
-            let mut hasher = FxHasher::default();
-            word.hash(&mut hasher);
-            hashes.push(hasher.finish());
-        }
-        hashes.sort_unstable();
-        hashes.dedup();
-        (length, chars, hashes)
+        });
+        Normalised { key: hasher.finish(), length }
     }
 }
 
-/// The words of a lowercased sentence: runs of letters and digits.
-fn words(lower: &str) -> impl Iterator<Item = &str> {
-    lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty())
+/// The first [`COMPARE_CHARS`] characters of a sentence's normalised form (its lowercase
+/// words joined by single spaces), which near-repeat comparison reads.
+fn compared_chars(lower: &str) -> Vec<char> {
+    let mut chars = Vec::with_capacity(COMPARE_CHARS.min(lower.len()));
+    for_each_word(lower, |word| {
+        if !chars.is_empty() && chars.len() < COMPARE_CHARS {
+            chars.push(' ');
+        }
+        let room = COMPARE_CHARS - chars.len();
+        chars.extend(word.chars().take(room));
+    });
+    chars
+}
+
+/// Calls `f` on each word of a lowercased sentence: runs of letters and digits. ASCII text
+/// is split a byte at a time; other text by Unicode's alphanumeric classes, which agree with
+/// the bytes on ASCII.
+fn for_each_word<'a>(lower: &'a str, mut f: impl FnMut(&'a str)) {
+    if lower.is_ascii() {
+        let bytes = lower.as_bytes();
+        let mut start = None;
+        for (i, b) in bytes.iter().enumerate() {
+            match (b.is_ascii_alphanumeric(), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    f(&lower[s..i]);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        if let Some(s) = start {
+            f(&lower[s..]);
+        }
+    } else {
+        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).for_each(f);
+    }
 }
 
 #[cfg(test)]
@@ -321,17 +373,30 @@ mod tests {
 
     #[test]
     fn punctuation_and_spacing_do_not_make_a_new_sentence() {
-        let a = Normalised::of("the mayor, who spoke   on monday - said no.");
-        let b = Normalised::of("the mayor who spoke on monday said no");
+        let mut words = Vec::new();
+        let a = Normalised::of("the mayor, who spoke   on monday - said no.", Some(&mut words));
+        let b = Normalised::of("the mayor who spoke on monday said no", None);
         assert_eq!(a.key, b.key);
-        assert_ne!(a.key, Normalised::of("the mayor who spoke on tuesday said no").key);
-        let (length, chars, words) = a.near_form();
-        assert_eq!(length, "the mayor who spoke on monday said no".len());
-        assert_eq!(chars.iter().collect::<String>(), "the mayor who spoke on monday said no");
+        assert_ne!(a.key, Normalised::of("the mayor who spoke on tuesday said no", None).key);
+        assert_eq!(a.length, "the mayor who spoke on monday said no".len());
+        assert_eq!(
+            compared_chars("the mayor, who spoke   on monday - said no.").iter().collect::<String>(),
+            "the mayor who spoke on monday said no"
+        );
         assert_eq!(words.len(), 8);
         let long = "word ".repeat(100);
-        let (length, chars, words) = Normalised::of(&long).near_form();
-        assert_eq!((length, chars.len(), words.len()), (499, COMPARE_CHARS, 1));
+        assert_eq!(Normalised::of(&long, None).length, 499);
+        assert_eq!(compared_chars(&long).len(), COMPARE_CHARS);
+    }
+
+    #[test]
+    fn non_ascii_words_split_as_ascii_ones_do() {
+        let mut words = Vec::new();
+        for_each_word("préfet à paris, 12 — x", |w| words.push(w));
+        assert_eq!(words, ["préfet", "à", "paris", "12", "x"]);
+        words.clear();
+        for_each_word("prefet a paris, 12 x", |w| words.push(w));
+        assert_eq!(words, ["prefet", "a", "paris", "12", "x"]);
     }
 
     proptest! {

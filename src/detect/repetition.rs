@@ -74,11 +74,10 @@ impl Detector for Repetition {
         // words (see `PrefixIndex`) and are of similar length.
         let mut pairs = 0;
         let mut edit_distances = 0;
-        let mut index = PrefixIndex::new(near.iter().map(|n| n.words.as_slice()));
+        let index = PrefixIndex::new(near.iter().map(|n| n.words.as_slice()));
         let mut candidates: Vec<u32> = Vec::new();
         'outer: for later in 0..near.len() {
             index.candidates(later, &mut candidates);
-            index.insert(later);
             let (length, sentence_index) = (near[later].length, near[later].sentence);
             for &earlier in &candidates {
                 let earlier = earlier as usize;
@@ -141,46 +140,51 @@ struct NearCandidate {
 /// rare words keep them few: a page of a thousand sentences no longer costs half a million
 /// comparisons.
 struct PrefixIndex {
-    prefixes: Vec<Vec<u64>>,
-    postings: HashMap<u64, Vec<u32>>,
+    /// Every sentence's prefix words, one after another; `ranges[i]` is sentence i's.
+    words: Vec<u64>,
+    ranges: Vec<std::ops::Range<usize>>,
+    /// (word, sentence) for every prefix word, sorted: each word's sentences in order.
+    postings: Vec<(u64, u32)>,
 }
 
 impl PrefixIndex {
     fn new<'a>(sentences: impl Iterator<Item = &'a [u64]> + Clone) -> Self {
         let mut frequency: HashMap<u64, u32> = HashMap::default();
+        frequency.reserve(sentences.clone().map(<[u64]>::len).sum());
         for words in sentences.clone() {
             for &word in words {
                 *frequency.entry(word).or_default() += 1;
             }
         }
-        let prefixes = sentences
-            .map(|words| {
-                let mut ordered: Vec<(u32, u64)> = words.iter().map(|word| (frequency[word], *word)).collect();
-                ordered.sort_unstable();
-                let shared = (MIN_SHARED_WORDS * ordered.len() as f64).floor() as usize;
-                ordered.truncate(ordered.len() - shared.min(ordered.len()) + 1);
-                ordered.into_iter().map(|(_, word)| word).collect()
-            })
-            .collect();
-        PrefixIndex { prefixes, postings: HashMap::default() }
+        let mut index = PrefixIndex { words: Vec::new(), ranges: Vec::new(), postings: Vec::new() };
+        let mut ordered: Vec<(u32, u64)> = Vec::new();
+        for (sentence, words) in sentences.enumerate() {
+            ordered.clear();
+            ordered.extend(words.iter().map(|word| (frequency[word], *word)));
+            ordered.sort_unstable();
+            let shared = (MIN_SHARED_WORDS * ordered.len() as f64).floor() as usize;
+            ordered.truncate(ordered.len() - shared.min(ordered.len()) + 1);
+            let start = index.words.len();
+            index.words.extend(ordered.iter().map(|&(_, word)| word));
+            index.postings.extend(ordered.iter().map(|&(_, word)| (word, sentence as u32)));
+            index.ranges.push(start..index.words.len());
+        }
+        index.postings.sort_unstable();
+        index
     }
 
-    /// The indexed sentences that share a prefix word with sentence `at`, in ascending order.
+    /// The earlier sentences (before `at`) that share a prefix word with sentence `at`, in
+    /// ascending order.
     fn candidates(&self, at: usize, out: &mut Vec<u32>) {
         out.clear();
-        for word in &self.prefixes[at] {
-            if let Some(list) = self.postings.get(word) {
-                out.extend_from_slice(list);
-            }
+        for &word in &self.words[self.ranges[at].clone()] {
+            let from = self.postings.partition_point(|&(w, _)| w < word);
+            out.extend(
+                self.postings[from..].iter().take_while(|&&(w, s)| w == word && (s as usize) < at).map(|&(_, s)| s),
+            );
         }
         out.sort_unstable();
         out.dedup();
-    }
-
-    fn insert(&mut self, at: usize) {
-        for &word in &self.prefixes[at] {
-            self.postings.entry(word).or_default().push(at as u32);
-        }
     }
 }
 

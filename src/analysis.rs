@@ -152,36 +152,40 @@ pub fn floor_char_boundary(text: &str, index: usize) -> usize {
 
 /// Lowercases `text` keeping every character's byte length, so offsets carry over.
 pub fn lowercase_same_offsets(text: &str) -> String {
-    if text.is_ascii() {
-        return text.to_ascii_lowercase();
-    }
     let mut lower = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut rest = text;
+    // Runs of ASCII are copied whole and lowered at the end; only other characters are decoded.
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        lower.push_str(&rest[..ascii]);
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else { break };
         let mut lowered = c.to_lowercase();
         match (lowered.next(), lowered.next()) {
             (Some(l), None) if l.len_utf8() == c.len_utf8() => lower.push(l),
             _ => lower.push(c),
         }
+        rest = &rest[c.len_utf8()..];
     }
+    lower.make_ascii_lowercase();
     lower
 }
 
-/// Counts words: maximal runs of letters, digits and underscores.
+/// Counts words: maximal runs of letters, digits and underscores. ASCII bytes are read as
+/// bytes; only other characters are decoded.
 pub fn count_words(text: &str) -> usize {
-    if text.is_ascii() {
-        let mut count = 0;
-        let mut inside = false;
-        for &b in text.as_bytes() {
-            let word = b.is_ascii_alphanumeric() || b == b'_';
-            count += usize::from(word && !inside);
-            inside = word;
-        }
-        return count;
-    }
-    let mut count = 0;
-    let mut inside = false;
-    for c in text.chars() {
-        let word = crate::lexicon::is_word_char(c);
+    let bytes = text.as_bytes();
+    let (mut count, mut inside, mut at) = (0, false, 0);
+    while at < bytes.len() {
+        let b = bytes[at];
+        let word = if b.is_ascii() {
+            at += 1;
+            b.is_ascii_alphanumeric() || b == b'_'
+        } else {
+            let Some(c) = text[at..].chars().next() else { break };
+            at += c.len_utf8();
+            crate::lexicon::is_word_char(c)
+        };
         count += usize::from(word && !inside);
         inside = word;
     }
@@ -375,6 +379,16 @@ mod tests {
         let lower = lowercase_same_offsets(text);
         assert_eq!(lower.len(), text.len());
         assert!(lower.contains("äöü straße"));
+    }
+
+    #[test]
+    fn words_are_counted_alike_in_ascii_and_other_scripts() {
+        // Every non-ASCII letter continues a word; a non-ASCII dash or space ends one.
+        assert_eq!(count_words("Zürich’s café—open 24/7_now"), 6);
+        assert_eq!(count_words("Москва и Київ\u{a0}2024"), 4);
+        assert_eq!(count_words(""), 0);
+        let lower = lowercase_same_offsets("Ünïcode ABC Ωmega");
+        assert_eq!(lower, "ünïcode abc ωmega");
     }
 
     #[test]

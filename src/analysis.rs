@@ -171,25 +171,44 @@ pub fn lowercase_same_offsets(text: &str) -> String {
     lower
 }
 
-/// Counts words: maximal runs of letters, digits and underscores. ASCII bytes are read as
-/// bytes; only other characters are decoded.
+/// Counts words: maximal runs of letters, digits and underscores.
 pub fn count_words(text: &str) -> usize {
+    word_runs(text, crate::lexicon::is_word_char, crate::lexicon::is_word_char).count()
+}
+
+/// The byte ranges of the words of `text`: runs that begin at a character `starts` accepts
+/// and go on while `continues` accepts (which must accept all that `starts` does). ASCII
+/// bytes are classified without decoding; other characters are decoded where they are met,
+/// so the classes are Unicode's everywhere and ASCII text costs a byte test per byte.
+pub fn word_runs<'a>(
+    text: &'a str,
+    starts: impl Fn(char) -> bool + 'a,
+    continues: impl Fn(char) -> bool + 'a,
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
     let bytes = text.as_bytes();
-    let (mut count, mut inside, mut at) = (0, false, 0);
-    while at < bytes.len() {
-        let b = bytes[at];
-        let word = if b.is_ascii() {
-            at += 1;
-            b.is_ascii_alphanumeric() || b == b'_'
-        } else {
-            let Some(c) = text[at..].chars().next() else { break };
-            at += c.len_utf8();
-            crate::lexicon::is_word_char(c)
+    let mut at = 0;
+    // The character at `at` and its width in bytes.
+    let char_at = move |at: usize| match bytes.get(at) {
+        Some(&b) if b.is_ascii() => Some((char::from(b), 1)),
+        Some(_) => text[at..].chars().next().map(|c| (c, c.len_utf8())),
+        None => None,
+    };
+    std::iter::from_fn(move || {
+        let start = loop {
+            let (c, width) = char_at(at)?;
+            at += width;
+            if starts(c) {
+                break at - width;
+            }
         };
-        count += usize::from(word && !inside);
-        inside = word;
-    }
-    count
+        while let Some((c, width)) = char_at(at) {
+            at += width;
+            if !continues(c) {
+                return Some(start..at - width);
+            }
+        }
+        Some(start..at)
+    })
 }
 
 fn split_lines(text: &str) -> Vec<Line> {
@@ -389,6 +408,17 @@ mod tests {
         assert_eq!(count_words(""), 0);
         let lower = lowercase_same_offsets("Ünïcode ABC Ωmega");
         assert_eq!(lower, "ünïcode abc ωmega");
+    }
+
+    #[test]
+    fn word_runs_start_and_continue_by_their_own_classes() {
+        let text = "'tis Zoë’s 3rd—“café” don't";
+        let runs: Vec<&str> = word_runs(text, char::is_alphanumeric, |c| c.is_alphanumeric() || c == '\'' || c == '’')
+            .map(|run| &text[run])
+            .collect();
+        assert_eq!(runs, vec!["tis", "Zoë’s", "3rd", "café", "don't"]);
+        assert_eq!(word_runs("", char::is_alphanumeric, char::is_alphanumeric).count(), 0);
+        assert_eq!(word_runs("ünï", char::is_alphanumeric, char::is_alphanumeric).collect::<Vec<_>>(), vec![0..5]);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use rustc_hash::FxHashSet as HashSet;
 
 use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, word_runs};
 use crate::error::Result;
 use crate::logistic::LogisticModel;
 use crate::model::{Category, Model, Weights};
@@ -171,18 +171,19 @@ impl Filler {
         for sentence in &sentences {
             let text = &analysis.text[sentence.start..sentence.end];
             let lower = &analysis.lower[sentence.start..sentence.end];
-            commas += text.matches(',').count();
-            parentheses += text.matches('(').count();
-            questions += text.matches(['?', '!']).count();
+            for b in text.bytes() {
+                match b {
+                    b',' => commas += 1,
+                    b'(' => parentheses += 1,
+                    b'?' | b'!' => questions += 1,
+                    _ => {}
+                }
+            }
             numbers.extend(number_spans(lower));
             let is_word_char = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
-            for (position, (word, lower_word)) in text
-                .split(|c| !is_word_char(c))
-                .zip(lower.split(|c| !is_word_char(c)))
-                .filter(|(w, _)| !w.is_empty())
-                .enumerate()
-            {
-                let lower_word = lower_word.trim_matches(['\'', '’']);
+            for (position, run) in word_runs(text, is_word_char, is_word_char).enumerate() {
+                let word = &text[run.clone()];
+                let lower_word = lower[run].trim_matches(['\'', '’']);
                 if lower_word.is_empty() {
                     continue;
                 }
@@ -199,7 +200,7 @@ impl Filler {
                 words += 1;
                 let length = word.chars().count();
                 letters += length;
-                digits += word.chars().filter(char::is_ascii_digit).count();
+                digits += word.bytes().filter(u8::is_ascii_digit).count();
                 long += usize::from(length >= 8);
                 function += usize::from(fact.function);
                 hedges += usize::from(fact.hedge);
@@ -396,59 +397,53 @@ pub fn capitalised_function_words(
     max_capital_share: f32,
 ) -> Vec<(usize, usize)> {
     let sentence = &text[start..end];
-    let words: Vec<(usize, &str)> = word_spans(sentence);
-    if words.len() < 6 {
-        return Vec::new();
-    }
-    let capitalised = words.iter().filter(|(_, w)| w.chars().next().is_some_and(char::is_uppercase)).count();
-    if capitalised as f32 / words.len() as f32 > max_capital_share {
-        return Vec::new(); // a heading or a list of names
-    }
+    // Words are runs of letters and digits, with the apostrophes inside them ("don't").
+    let words = || {
+        word_runs(sentence, char::is_alphanumeric, |c| c.is_alphanumeric() || c == '\'' || c == '’')
+            .map(|run| (run.start, &sentence[run]))
+    };
+    let starts_upper = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
+    // One pass: candidates are kept as they come, and all dropped at the end if the sentence
+    // turns out too short to tell, or a heading or a list of names.
     let mut spans = Vec::new();
-    for i in 1..words.len() {
-        let (offset, word) = words[i];
-        let mut chars = word.chars();
-        let Some(first) = chars.next() else { continue };
-        if !first.is_uppercase() || !chars.all(char::is_lowercase) || word.chars().count() < 2 && word != "A" {
-            continue;
-        }
-        let lower = word.to_lowercase();
-        // "May" is also a month, "Will" and "Said" also names.
-        if !function_words.contains(&lower) || matches!(lower.as_str(), "may" | "will") {
-            continue;
-        }
-        let (previous_offset, previous) = words[i - 1];
-        let between = &sentence[previous_offset + previous.len()..offset];
-        if between.contains([':', '"', '“', '”', '(', ';', '—', '–', '-', '•', '|']) {
-            continue;
-        }
-        let next_is_lower = words.get(i + 1).is_none_or(|(_, w)| w.chars().next().is_some_and(|c| !c.is_uppercase()));
-        if next_is_lower {
+    let mut words = words().peekable();
+    let Some(mut previous) = words.next() else { return spans };
+    let (mut count, mut capitalised) = (1usize, usize::from(starts_upper(previous.1)));
+    while let Some((offset, word)) = words.next() {
+        count += 1;
+        capitalised += usize::from(starts_upper(word));
+        let next_is_lower = words.peek().is_none_or(|(_, w)| !starts_upper(w));
+        if next_is_lower && is_stray_capital(sentence, previous, (offset, word), function_words) {
             spans.push((start + offset, start + offset + word.len()));
         }
+        previous = (offset, word);
+    }
+    if count < 6 || capitalised as f32 / count as f32 > max_capital_share {
+        spans.clear();
     }
     spans
 }
 
-/// Words (runs of letters and apostrophes) with their byte offsets.
-fn word_spans(text: &str) -> Vec<(usize, &str)> {
-    let mut spans = Vec::new();
-    let mut current: Option<usize> = None;
-    for (i, c) in text.char_indices() {
-        let inside = c.is_alphanumeric() || (c == '\'' || c == '’') && current.is_some();
-        match (inside, current) {
-            (true, None) => current = Some(i),
-            (false, Some(s)) => {
-                spans.push((s, &text[s..i]));
-                current = None;
-            }
-            _ => {}
-        }
+/// Whether `word` (at `offset` of `sentence`, after `previous`) is a function word with a
+/// capital that neither a name, a month, nor punctuation before it explains.
+fn is_stray_capital(
+    sentence: &str,
+    (previous_offset, previous): (usize, &str),
+    (offset, word): (usize, &str),
+    function_words: &HashSet<String>,
+) -> bool {
+    let mut chars = word.chars();
+    let Some(first) = chars.next() else { return false };
+    if !first.is_uppercase() || !chars.all(char::is_lowercase) || word.chars().count() < 2 && word != "A" {
+        return false;
     }
-    if let Some(s) = current {
-        spans.push((s, &text[s..]));
+    let lower = word.to_lowercase();
+    // "May" is also a month, "Will" and "Said" also names.
+    if !function_words.contains(&lower) || matches!(lower.as_str(), "may" | "will") {
+        return false;
     }
-    spans
+    let between = &sentence[previous_offset + previous.len()..offset];
+    !between.contains([':', '"', '“', '”', '(', ';', '—', '–', '-', '•', '|'])
 }
 
 #[cfg(test)]

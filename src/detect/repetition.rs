@@ -323,29 +323,10 @@ fn compared_chars(lower: &str) -> Vec<char> {
     chars
 }
 
-/// Calls `f` on each word of a lowercased sentence: runs of letters and digits. ASCII text
-/// is split a byte at a time; other text by Unicode's alphanumeric classes, which agree with
-/// the bytes on ASCII.
+/// Calls `f` on each word of a lowercased sentence: runs of letters and digits.
 fn for_each_word<'a>(lower: &'a str, mut f: impl FnMut(&'a str)) {
-    if lower.is_ascii() {
-        let bytes = lower.as_bytes();
-        let mut start = None;
-        for (i, b) in bytes.iter().enumerate() {
-            match (b.is_ascii_alphanumeric(), start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    f(&lower[s..i]);
-                    start = None;
-                }
-                _ => {}
-            }
-        }
-        if let Some(s) = start {
-            f(&lower[s..]);
-        }
-    } else {
-        lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).for_each(f);
-    }
+    let alphanumeric = |c: char| c.is_alphanumeric();
+    crate::analysis::word_runs(lower, alphanumeric, alphanumeric).for_each(|run| f(&lower[run]));
 }
 
 #[cfg(test)]

@@ -67,6 +67,11 @@ pub fn metadata_marks(line: &str) -> usize {
     let mut marks: usize = 0;
     for token in line.split_whitespace() {
         let t = token.trim_matches(|c: char| matches!(c, ',' | ';' | '(' | ')'));
+        // Separators, clock times and dates all begin with a digit or a sign, never a letter:
+        // most words of a line are answered by their first byte.
+        if t.as_bytes().first().is_none_or(u8::is_ascii_alphabetic) {
+            continue;
+        }
         let separator = matches!(t, "|" | "/" | "•" | "·" | "»" | "›" | "–" | "-" | "—" | "//" | "::");
         if separator || is_clock_time(t) || is_numeric_date(t) {
             marks += 1;

@@ -218,7 +218,7 @@ pub struct FitArgs {
     #[arg(long, default_value_t = 200)]
     pub trees: usize,
     /// Depth of each tree (line classifier).
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=residue::trees::MAX_DEPTH as u64))]
     pub depth: usize,
     /// Learning rate of the boosting (line classifier).
     #[arg(long, default_value_t = 0.1)]

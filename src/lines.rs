@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::analysis::Analysis;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
-pub const FEATURE_NAMES: [&str; 41] = [
+pub const FEATURE_NAMES: [&str; 42] = [
     "log_words",
     "long_line",
     "terminal_punctuation",
@@ -49,6 +49,7 @@ pub const FEATURE_NAMES: [&str; 41] = [
     "after_comments",
     "in_introduced_list",
     "ends_with_ellipsis",
+    "headline_glued_to_lead",
 ];
 
 /// Number of features.
@@ -198,6 +199,7 @@ pub fn features(
             f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
             f32::from(u8::from(introduced[k])),
             f32::from(u8::from(ends_with_ellipsis(text))),
+            f32::from(u8::from(headline_glued_to_lead(text))),
         ]);
     }
     out
@@ -323,6 +325,109 @@ fn is_dateline(text: &str) -> bool {
 fn ends_with_ellipsis(text: &str) -> bool {
     let trimmed = text.trim_end_matches([']', ')', ' ', '"', '”']);
     trimmed.ends_with("...") || trimmed.ends_with('…')
+}
+
+/// Words a teaser's headline needs before its lead, and its lead after it.
+const TEASER_HEADLINE_WORDS: usize = 3;
+const TEASER_LEAD_WORDS: usize = 6;
+
+/// A teaser card read as one line: another article's headline run straight into its lead, as
+/// a scraper joins a card's title and summary when it drops the markup. Either the lead's
+/// first word is glued to the headline's last ("…Student-AthleteA 24-year-old woman…",
+/// "…Detroit's Top 3 Cheese Shops?Wondering where…") after a Title Case headline, or the lead
+/// opens with a wire dateline in the middle of the line ("…deemed stateless WASHINGTON:
+/// Expressing concern…"). An article's own first paragraph starts the line with its dateline.
+fn headline_glued_to_lead(text: &str) -> bool {
+    glued_headline_end(text).is_some_and(|at| {
+        let headline: Vec<&str> = text[..at].split_whitespace().collect();
+        headline.len() >= TEASER_HEADLINE_WORDS
+            && text[at..].split_whitespace().count() >= TEASER_LEAD_WORDS
+            && is_title_case(&headline)
+    }) || mid_line_dateline(text)
+}
+
+/// Where a capitalised word is glued to the word before it, past a lowercase run of four
+/// letters or more ("AthleteA", "DetroitOfficially": not "McDowell", "WeWork", "MacBook") or
+/// a question mark, exclamation mark, closing bracket or quote after a word.
+fn glued_headline_end(text: &str) -> Option<usize> {
+    let mut letters = 0usize;
+    let mut lowercase_run = 0usize;
+    let mut previous: Option<char> = None;
+    let mut before_previous: Option<char> = None;
+    for (at, c) in text.char_indices() {
+        if c.is_uppercase() {
+            let after_word = lowercase_run >= 4 && letters >= 5;
+            let after_mark = previous.is_some_and(|p| matches!(p, '?' | '!' | ')' | '’' | '\'' | '"' | '”'))
+                && before_previous.is_some_and(|b| b.is_lowercase() || b.is_ascii_digit());
+            if (after_word || after_mark) && glued_word_ends_cleanly(&text[at..]) {
+                return Some(at);
+            }
+        }
+        if c.is_alphabetic() {
+            letters += 1;
+            lowercase_run = if c.is_lowercase() { lowercase_run + 1 } else { 0 };
+        } else {
+            letters = 0;
+            lowercase_run = 0;
+        }
+        before_previous = previous;
+        previous = Some(c);
+    }
+    None
+}
+
+/// The glued word is a capital and lowercase letters up to a space or a clause mark
+/// ("Officially," "A 24-year-old"), not a brand's inner capital ("PlayStation5").
+fn glued_word_ends_cleanly(rest: &str) -> bool {
+    let mut chars = rest.chars().skip(1);
+    loop {
+        match chars.next() {
+            Some(c) if c.is_lowercase() => continue,
+            Some(' ' | ',' | ';' | ':') => return true,
+            _ => return false,
+        }
+    }
+}
+
+/// Most of the headline's words (those opening with a letter) are capitalised.
+fn is_title_case(words: &[&str]) -> bool {
+    let lettered: Vec<&&str> = words.iter().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let capitalised = lettered.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    !lettered.is_empty() && capitalised * 4 >= lettered.len() * 3
+}
+
+/// A dateline of one to three capitalised words and a colon ("NEW DELHI:", "KARACHI:") after
+/// a headline's last word, at least [`TEASER_HEADLINE_WORDS`] + 1 words into the line, and a
+/// lead of capitalised prose after it.
+fn mid_line_dateline(text: &str) -> bool {
+    for (colon, _) in text.match_indices(": ") {
+        if !text[colon + 2..].starts_with(|c: char| c.is_uppercase()) {
+            continue;
+        }
+        let before: Vec<&str> = text[..colon].split_whitespace().collect();
+        let place = before.iter().rev().take_while(|w| is_capitals_word(w)).count().min(3);
+        let Some(place_start) = before.len().checked_sub(place) else { continue };
+        let first = before.get(place_start);
+        let headline_end = place_start.checked_sub(1).and_then(|j| before.get(j));
+        let place_opens_well =
+            first.is_some_and(|w| w.chars().count() >= 3 && w.starts_with(|c: char| c.is_uppercase()));
+        let headline_runs_on = headline_end
+            .is_some_and(|w| w.ends_with(|c: char| c.is_lowercase() || c.is_ascii_digit() || ",’'\"”)".contains(c)));
+        if place >= 1
+            && place_opens_well
+            && headline_runs_on
+            && place_start > TEASER_HEADLINE_WORDS
+            && text[colon..].split_whitespace().count() > TEASER_LEAD_WORDS
+        {
+            return true;
+        }
+    }
+    false
+}
+
+/// A word of capitals, dots and hyphens only ("WASHINGTON", "U.S.", "JAMMU-KASHMIR").
+fn is_capitals_word(word: &str) -> bool {
+    word.chars().any(char::is_alphabetic) && word.chars().all(|c| c.is_uppercase() || c == '.' || c == '-')
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -508,5 +613,27 @@ mod tests {
             .map(|(i, _)| i)
             .collect();
         assert_eq!(block, [6, 7], "{text}");
+    }
+
+    #[test]
+    fn a_teaser_headline_run_into_its_lead_is_told_from_prose() {
+        for teaser in [
+            "Police Search For Missing Student-AthleteA 24-year-old woman was last seen leaving a bar on Friday night.",
+            "Where Are Detroit's Top 3 Cheese Shops?Wondering where to buy the best cheese in town this weekend, friends?",
+            "Rohingya children deemed stateless WASHINGTON: Expressing concern over the fate of the children, the \
+             officials said on Monday.",
+        ] {
+            assert!(headline_glued_to_lead(teaser), "{teaser}");
+        }
+        for prose in [
+            "Coach Sean McDowell said the team had trained hard all week before the final game of the season.",
+            "The company leased the offices to WeWork last year, and the start-up moved in over the summer.",
+            "She wrote the whole report on an old MacBook Pro that she had bought second-hand in 2015.",
+            "NEW DELHI: The government said on Monday that it would extend the deadline for filing tax returns.",
+            "The minister said: Nothing will change until the council has voted on the plan next month.",
+            "Big Deal For TownA short headline",
+        ] {
+            assert!(!headline_glued_to_lead(prose), "{prose}");
+        }
     }
 }

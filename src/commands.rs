@@ -457,6 +457,7 @@ fn cleaned_record(
         let round = |v: f32| serde_json::Value::from((f64::from(v) * 1000.0).round() / 1000.0);
         let mut annotation = serde_json::Map::new();
         annotation.insert("words".into(), assessment.analysis.words.into());
+        annotation.insert("language".into(), assessment.context.language.clone().into());
         annotation.insert("paywall".into(), round(s.paywall));
         annotation.insert("widget".into(), round(s.widget));
         annotation.insert("filler".into(), round(s.filler));
@@ -581,9 +582,10 @@ fn explain_text(
     let s = a.scores;
     writeln!(
         out,
-        "== {}{}",
+        "== {}{}  language {}",
         record.id,
-        if record.source.is_empty() { String::new() } else { format!("  ({})", record.source) }
+        if record.source.is_empty() { String::new() } else { format!("  ({})", record.source) },
+        a.context.language.as_deref().unwrap_or("unknown")
     )?;
     writeln!(
         out,

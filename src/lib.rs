@@ -13,6 +13,7 @@ pub mod eval;
 pub mod fit;
 pub mod input;
 pub mod label;
+pub mod language;
 pub mod lexicon;
 pub mod line_model;
 pub mod lines;

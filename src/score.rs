@@ -7,6 +7,7 @@ use crate::corpus::SourceTemplate;
 use crate::detect::{self, Context, Detector, Finding, LexiconRule, RuleRef, saturate};
 use crate::error::Result;
 use crate::label::{Labeller, Labels};
+use crate::language::LanguageGuesser;
 use crate::lexicon::{Lexicon, LexiconSet};
 use crate::line_model::LineModel;
 use crate::lines::{self, LineFeatures, RuleEvidence};
@@ -203,6 +204,7 @@ pub struct Scorer {
     line_classifier: Option<RuleRef>,
     template_line: Option<RuleRef>,
     all_stopwords: HashSet<String>,
+    language: LanguageGuesser,
     detectors: Vec<Box<dyn Detector>>,
     labeller: Labeller,
     attribution: Option<LexiconRule>,
@@ -221,6 +223,7 @@ impl Scorer {
             line_classifier: RuleRef::resolve(&model, "WG007", Category::Widget)?,
             template_line: RuleRef::resolve(&model, "WG008", Category::Widget)?,
             all_stopwords: model.stopwords.values().flatten().cloned().collect(),
+            language: LanguageGuesser::new(&model.stopwords),
             detectors: detect::registry(&model)?,
             labeller: Labeller::new(&model)?,
             attribution: LexiconRule::resolve(&model, "CR002", Category::Credibility)?,
@@ -438,6 +441,7 @@ impl Scorer {
         let mut context = Context {
             sentence_attributed: vec![false; analysis.sentences.len()],
             line_attributed: vec![false; analysis.lines.len()],
+            language: self.language.guess(&analysis.lower).map(str::to_string),
             lexicon_matches: self.lexicon_set.scan(&analysis.lower),
             ..Context::default()
         };

@@ -1031,6 +1031,10 @@ fn clean_annotate_adds_a_residue_object() {
     }
     assert_eq!(records[2]["residue"]["verdict"], "drop", "an empty text is dropped");
     assert_eq!(records[2]["residue"]["words"], 0);
+    // The language guess: English for the two articles, none for the empty text.
+    assert_eq!(records[0]["residue"]["language"], "en");
+    assert_eq!(records[1]["residue"]["language"], "en");
+    assert!(records[2]["residue"]["language"].is_null());
 }
 
 #[test]

@@ -91,7 +91,9 @@ pub fn features(
     analysis: &Analysis,
     evidence: &[RuleEvidence],
     stopwords: &HashSet<String>,
+    language: Option<&str>,
 ) -> Vec<Option<LineFeatures>> {
+    let title_case_headlines = writes_title_case_headlines(language);
     let n = analysis.lines.len();
     let non_blank: Vec<usize> = (0..n).filter(|&i| !analysis.lines[i].is_blank()).collect();
     let mut shapes = vec![Shape::default(); n];
@@ -199,7 +201,7 @@ pub fn features(
             f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
             f32::from(u8::from(introduced[k])),
             f32::from(u8::from(ends_with_ellipsis(text))),
-            f32::from(u8::from(headline_glued_to_lead(text))),
+            f32::from(u8::from(headline_glued_to_lead(text, title_case_headlines))),
         ]);
     }
     out
@@ -327,6 +329,13 @@ fn ends_with_ellipsis(text: &str) -> bool {
     trimmed.ends_with("...") || trimmed.ends_with('…')
 }
 
+/// Whether a page in this language (`None`: unknown) may write Title Case headlines: an
+/// English habit. German capitalises every noun, and its compounds and brands
+/// ("EnergieEffizienz", "AlphaTauri") would read as glued teasers.
+pub fn writes_title_case_headlines(language: Option<&str>) -> bool {
+    language.is_none_or(|l| l == "en")
+}
+
 /// Words a teaser's headline needs before its lead, and its lead after it.
 const TEASER_HEADLINE_WORDS: usize = 3;
 const TEASER_LEAD_WORDS: usize = 6;
@@ -337,13 +346,16 @@ const TEASER_LEAD_WORDS: usize = 6;
 /// "…Detroit's Top 3 Cheese Shops?Wondering where…") after a Title Case headline, or the lead
 /// opens with a wire dateline in the middle of the line ("…deemed stateless WASHINGTON:
 /// Expressing concern…"). An article's own first paragraph starts the line with its dateline.
-fn headline_glued_to_lead(text: &str) -> bool {
-    glued_headline_end(text).is_some_and(|at| {
-        let headline: Vec<&str> = text[..at].split_whitespace().collect();
-        headline.len() >= TEASER_HEADLINE_WORDS
-            && text[at..].split_whitespace().count() >= TEASER_LEAD_WORDS
-            && is_title_case(&headline)
-    }) || mid_line_dateline(text)
+/// The glued form is read only on pages that write Title Case headlines.
+pub fn headline_glued_to_lead(text: &str, title_case_headlines: bool) -> bool {
+    title_case_headlines
+        && glued_headline_end(text).is_some_and(|at| {
+            let headline: Vec<&str> = text[..at].split_whitespace().collect();
+            headline.len() >= TEASER_HEADLINE_WORDS
+                && text[at..].split_whitespace().count() >= TEASER_LEAD_WORDS
+                && is_title_case(&headline)
+        })
+        || mid_line_dateline(text)
 }
 
 /// Where a capitalised word is glued to the word before it, past a lowercase run of four
@@ -555,7 +567,7 @@ mod tests {
                 .iter()
                 .map(|w| w.to_string())
                 .collect();
-        let features = features(&analysis, &evidence, &stopwords);
+        let features = features(&analysis, &evidence, &stopwords, None);
         let after: Vec<f32> = features.iter().flatten().map(|f| f[AFTER_COMMENTS]).collect();
         assert_eq!(after, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
     }
@@ -574,7 +586,7 @@ mod tests {
                     Twitter";
         let analysis = Analysis::new(text, usize::MAX);
         let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
-        let features = features(&analysis, &evidence, &HashSet::default());
+        let features = features(&analysis, &evidence, &HashSet::default(), None);
         let flags: Vec<f32> = features.iter().flatten().map(|f| f[list]).collect();
         // The items up to the one that ends a sentence; not the introducing line, not the
         // sentence after the list, not the share buttons after "Share this:".
@@ -605,7 +617,7 @@ mod tests {
         let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
         let stopwords: HashSet<String> =
             ["the", "on", "a", "of", "from", "that", "had", "not"].iter().map(|w| w.to_string()).collect();
-        let features = features(&analysis, &evidence, &stopwords);
+        let features = features(&analysis, &evidence, &stopwords, None);
         let block: Vec<usize> = features
             .iter()
             .enumerate()
@@ -623,7 +635,7 @@ mod tests {
             "Rohingya children deemed stateless WASHINGTON: Expressing concern over the fate of the children, the \
              officials said on Monday.",
         ] {
-            assert!(headline_glued_to_lead(teaser), "{teaser}");
+            assert!(headline_glued_to_lead(teaser, true), "{teaser}");
         }
         for prose in [
             "Coach Sean McDowell said the team had trained hard all week before the final game of the season.",
@@ -633,7 +645,12 @@ mod tests {
             "The minister said: Nothing will change until the council has voted on the plan next month.",
             "Big Deal For TownA short headline",
         ] {
-            assert!(!headline_glued_to_lead(prose), "{prose}");
+            assert!(!headline_glued_to_lead(prose, true), "{prose}");
         }
+        // German capitalises nouns and glues brands; on such a page the glued form is not read.
+        let german =
+            "Der Hersteller Klang Werk StreamBox spielt jetzt auch Hörbücher ab, wie das Unternehmen mitteilte.";
+        assert!(headline_glued_to_lead(german, true));
+        assert!(!headline_glued_to_lead(german, false));
     }
 }

@@ -275,7 +275,7 @@ impl Scorer {
         let mut labels = self.labeller.label(&analysis, &mut findings);
         if let (Some(model), Some(rule)) = (&self.line_model, &self.line_classifier) {
             let evidence = self.rule_evidence(&analysis, &findings);
-            let features = lines::features(&analysis, &evidence, &self.all_stopwords);
+            let features = lines::features(&analysis, &evidence, &self.all_stopwords, context.language.as_deref());
             let label_at = self.model.weights.lines.label_at;
             let threshold = model.threshold();
             let before = findings.len();
@@ -396,9 +396,9 @@ impl Scorer {
     /// with the analysis they were read from: what `residue fit` trains on.
     pub fn line_features<'a>(&self, text: &'a str) -> (Analysis<'a>, Vec<Option<LineFeatures>>) {
         let analysis = Analysis::new(text, self.analysis_limit);
-        let (_, mut findings, _) = self.rule_findings(&analysis);
+        let (context, mut findings, _) = self.rule_findings(&analysis);
         self.labeller.label(&analysis, &mut findings);
-        let features = self.line_features_of(&analysis, &findings);
+        let features = self.line_features_of(&analysis, &findings, &context);
         (analysis, features)
     }
 
@@ -411,8 +411,14 @@ impl Scorer {
         model.reasons(&features, most)
     }
 
-    fn line_features_of(&self, analysis: &Analysis, findings: &[Finding]) -> Vec<Option<LineFeatures>> {
-        lines::features(analysis, &self.rule_evidence(analysis, findings), &self.all_stopwords)
+    fn line_features_of(
+        &self,
+        analysis: &Analysis,
+        findings: &[Finding],
+        context: &Context,
+    ) -> Vec<Option<LineFeatures>> {
+        let evidence = self.rule_evidence(analysis, findings);
+        lines::features(analysis, &evidence, &self.all_stopwords, context.language.as_deref())
     }
 
     /// What the rule-based findings say of each line.

@@ -1,10 +1,11 @@
 //! Widget: template, navigation, comment-form, share-bar, cookie and newsletter residue
 //! (WG001), icon-font words (WG002), metadata lines (WG003), generic bylines (WG004) and
-//! republishing marks (CR001). Context rules that need every line's label (WG005 stray
-//! headlines, WG006 navigation blocks) live in `label`.
-use super::{Context, Detector, LexiconRule, RuleRef, Signal, saturate};
+//! republishing marks (CR001), glued teaser cards (WG009). Context rules that need every
+//! line's label (WG005 stray headlines, WG006 navigation blocks) live in `label`.
+use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
 use crate::analysis::Analysis;
 use crate::error::Result;
+use crate::lines;
 use crate::model::{Category, Model, Weights};
 
 /// Detects template residue line by line.
@@ -14,6 +15,7 @@ pub struct Widget {
     metadata: Option<RuleRef>,
     byline: Option<LexiconRule>,
     republished: Option<LexiconRule>,
+    glued_teaser: Option<RuleRef>,
     weights: Weights,
 }
 
@@ -25,6 +27,7 @@ impl Widget {
             metadata: RuleRef::resolve(model, "WG003", Category::Widget)?,
             byline: LexiconRule::resolve(model, "WG004", Category::Widget)?,
             republished: LexiconRule::resolve(model, "CR001", Category::Credibility)?,
+            glued_teaser: RuleRef::resolve(model, "WG009", Category::Widget)?,
             weights: model.weights.clone(),
         })
     }
@@ -53,12 +56,37 @@ impl Detector for Widget {
                 }
             }
         }
+        if let Some(rule) = &self.glued_teaser {
+            glued_teasers(analysis, context, rule, &mut findings);
+        }
         let per_line = super::paywall::line_totals(&findings);
         let evidence: f32 =
             per_line.iter().filter(|(_, w)| *w >= self.weights.lines.label_at).map(|(_, w)| w.min(1.5)).sum();
         Signal { score: saturate(evidence, self.weights.presence.widget), findings }
     }
 }
+
+/// Teaser cards read as lines: another story's headline glued to its lead. One such line
+/// may be a typo or a dateline ("Hong Kong (CNN Business)A muddled view…"); a list of
+/// them is a related or latest block, so the rule needs [`MIN_GLUED_TEASERS`] on the page.
+fn glued_teasers(analysis: &Analysis, context: &Context, rule: &RuleRef, findings: &mut Vec<Finding>) {
+    let title_case = lines::writes_title_case_headlines(context.language.as_deref());
+    let glued: Vec<usize> = (0..analysis.lines.len())
+        .filter(|&i| Some(i) != analysis.title_line && !analysis.lines[i].is_blank())
+        .filter(|&i| lines::headline_glued_to_lead(analysis.line_text(i).trim(), title_case))
+        .collect();
+    // Distinct lines: a paragraph the scraper doubled is not a list.
+    let distinct: std::collections::HashSet<&str> = glued.iter().map(|&i| analysis.line_text(i).trim()).collect();
+    if distinct.len() >= MIN_GLUED_TEASERS {
+        for i in glued {
+            let line = analysis.lines[i];
+            findings.push(rule.finding(i, line.start, line.end, rule.weight));
+        }
+    }
+}
+
+/// Distinct glued teasers a page needs before they are labelled.
+const MIN_GLUED_TEASERS: usize = 2;
 
 /// Counts what makes a short line read as page metadata rather than prose: separators
 /// (`|`, ` / `, `•`, `»`, `›`), dates (21.11.23, 2023-11-21), clock times (16:34) and
@@ -119,5 +147,33 @@ mod tests {
         assert!(metadata_marks("Home / World / Europe") >= 2);
         assert_eq!(metadata_marks("The council met at 10:30 and voted on the budget."), 0);
         assert_eq!(metadata_marks("NATO Chief Says Meeting Discussed Exercises | Beta Briefing"), 1);
+    }
+
+    fn glued_lines(text: &str) -> Vec<usize> {
+        let model = Model::embedded().unwrap();
+        let rule = RuleRef::resolve(&model, "WG009", Category::Widget).unwrap().unwrap();
+        let analysis = Analysis::new(text, usize::MAX);
+        let context = Context { language: Some("en".into()), ..Context::default() };
+        let mut findings = Vec::new();
+        glued_teasers(&analysis, &context, &rule, &mut findings);
+        findings.iter().map(|f| f.line).collect()
+    }
+
+    #[test]
+    fn a_list_of_glued_teasers_is_widget_and_one_glued_line_is_not() {
+        let article = "Harbour board approves ferry timetable\n\
+                       The harbour board approved the new ferry timetable on Tuesday after a long debate.";
+        let teasers = "Library Reopens After Two-Year RenovationThe central library opened its doors again on \
+                       Saturday with a new reading room.\n\
+                       Is The Old Pier Worth Saving?Engineers say the repairs would cost more than a new pier \
+                       built next to it.";
+        assert_eq!(glued_lines(&format!("{article}\nMore news\n{teasers}")), [3, 4]);
+        // One glued line is a typo or a dateline, not a list; nor is a teaser the scraper doubled.
+        let one = "Harbour Town (Coast News)The harbour board approved the new ferry timetable on Tuesday \
+                   after a long debate.";
+        assert!(lines::headline_glued_to_lead(one, true));
+        assert!(glued_lines(&format!("{article}\n{one}")).is_empty());
+        let first = teasers.lines().next().unwrap();
+        assert!(glued_lines(&format!("{article}\n{first}\n{first}")).is_empty());
     }
 }

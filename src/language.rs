@@ -26,6 +26,8 @@ pub struct LanguageGuesser {
     languages: Vec<String>,
     /// Per word: the languages that use it, and its index for counting distinct words.
     words: HashMap<String, (u32, usize)>,
+    /// The longest function word in bytes: longer words are not looked up.
+    longest: usize,
 }
 
 impl LanguageGuesser {
@@ -38,6 +40,7 @@ impl LanguageGuesser {
             for word in words {
                 let next = guesser.words.len();
                 guesser.words.entry(word.clone()).or_insert((0, next)).0 |= 1 << index;
+                guesser.longest = guesser.longest.max(word.len());
             }
         }
         guesser
@@ -54,6 +57,9 @@ impl LanguageGuesser {
         let mut words = 0usize;
         for word in sample.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
             words += 1;
+            if word.len() > self.longest {
+                continue;
+            }
             let Some(&(languages, id)) = self.words.get(word) else { continue };
             let first_sighting = !std::mem::replace(&mut seen[id], true);
             let share = 1.0 / languages.count_ones() as f32;

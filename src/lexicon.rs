@@ -25,6 +25,8 @@ pub struct Entry {
     pub at_end: bool,
     /// Free-text note from the file (what kind of residue this is).
     pub note: String,
+    /// The language of the file it came from (`de/widget.tsv`: `de`), if the file sits in one.
+    pub language: Option<String>,
 }
 
 /// A compiled phrase list.
@@ -54,6 +56,7 @@ impl Lexicon {
     pub fn parse(name: &str, sources: &[(String, &str)]) -> Result<Self> {
         let mut entries: Vec<Entry> = Vec::new();
         for (file, contents) in sources {
+            let language = language_of_file(file);
             for (index, raw) in contents.lines().enumerate() {
                 let line = raw.trim_end_matches('\r');
                 if line.trim().is_empty() || line.starts_with('#') {
@@ -78,7 +81,7 @@ impl Lexicon {
                 if phrase.is_empty() {
                     return Err(model_error("empty pattern".to_string()));
                 }
-                entries.push(Entry { phrase, weight, at_start, at_end, note });
+                entries.push(Entry { phrase, weight, at_start, at_end, note, language: language.clone() });
             }
         }
         // One automaton pattern per distinct phrase; anchored variants of a phrase share it.
@@ -95,7 +98,10 @@ impl Lexicon {
         }
         // A DFA: a lexicon is a few hundred phrases, so its tables stay small (the NFA's search
         // took a sixth of the time when each lexicon scanned every line).
-        let automaton = automaton(&phrases, AhoCorasickKind::DFA, MatchKind::LeftmostLongest, &format!("{name}.tsv"))?;
+        // A compact NFA: a lexicon is searched on its own only for a title line, or when a
+        // model leaves it out of the shared scan; a DFA of the widget lexicon alone took 5 MB.
+        let kind = AhoCorasickKind::ContiguousNFA;
+        let automaton = automaton(&phrases, kind, MatchKind::LeftmostLongest, &format!("{name}.tsv"))?;
         Ok(Lexicon { name: name.to_string(), entries, variants, automaton })
     }
 
@@ -157,6 +163,13 @@ impl Lexicon {
         self.variants.len()
     }
 
+    /// The language every entry of this pattern comes from, if they share one.
+    fn pattern_language(&self, pattern: usize) -> Option<&str> {
+        let mut languages = self.variants[pattern].iter().map(|&i| self.entries[i].language.as_deref());
+        let first = languages.next().flatten()?;
+        languages.all(|l| l == Some(first)).then_some(first)
+    }
+
     /// The hit for a match at `lower[s..e]` on the line `lower[start..end]`, if it stands at
     /// word boundaries and an entry's anchors hold: among the entries sharing the phrase, the
     /// heaviest.
@@ -198,11 +211,25 @@ pub struct PhraseMatch {
 /// automaton would find (leftmost-longest, not overlapping), picked from every match of
 /// every phrase: there are few, and reading the text once instead of once per lexicon was
 /// most of the cost of matching.
+///
+/// English phrases (and those of files outside a language folder) are read on every page:
+/// English template text turns up on sites in every language. The phrases of each other
+/// language have an automaton of their own, read only on pages guessed in that language, so
+/// that six languages of residue cost an English page nothing (one automaton of all of them
+/// took 18 MB instead of 6 and 10 % more time on the bench corpus).
 #[derive(Debug, Clone)]
 pub struct LexiconSet {
     names: Arc<[String]>,
-    /// For each pattern of the shared automaton, the (lexicon, pattern of that lexicon) pairs
-    /// whose phrase it is.
+    /// The phrases read on every page first, then one group per other language.
+    groups: Vec<PhraseGroup>,
+}
+
+#[derive(Debug, Clone)]
+struct PhraseGroup {
+    /// `None` for the group read on every page.
+    language: Option<String>,
+    /// For each pattern of the automaton, the (lexicon, pattern of that lexicon) pairs whose
+    /// phrase it is.
     owners: Vec<Vec<(u32, u32)>>,
     automaton: Option<AhoCorasick>,
 }
@@ -226,34 +253,62 @@ impl LexiconSet {
     pub fn new(lexicons: &[&Lexicon]) -> Result<Self> {
         let mut phrases: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
+        // The phrase's language while all its entries share one; `None` once any does not.
+        let mut languages: Vec<Option<&str>> = Vec::new();
         let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         for (l, lexicon) in lexicons.iter().enumerate() {
             for pattern in 0..lexicon.patterns() {
                 let phrase = lexicon.phrase(pattern);
+                let language = lexicon.pattern_language(pattern).filter(|&l| l != "en");
                 let at = *index.entry(phrase).or_insert_with(|| {
                     phrases.push(phrase);
                     owners.push(Vec::new());
+                    languages.push(language);
                     phrases.len() - 1
                 });
                 owners[at].push((l as u32, pattern as u32));
+                if languages[at] != language {
+                    languages[at] = None;
+                }
             }
         }
+        let mut group_languages: Vec<Option<&str>> = vec![None];
+        for &language in &languages {
+            if !group_languages.contains(&language) {
+                group_languages.push(language);
+            }
+        }
+        group_languages[1..].sort_unstable();
+        let mut groups = Vec::new();
+        for language in group_languages {
+            let members: Vec<usize> = (0..phrases.len()).filter(|&i| languages[i] == language).collect();
+            let group_phrases: Vec<&str> = members.iter().map(|&i| phrases[i]).collect();
+            let automaton = Self::automaton(&group_phrases)?;
+            let owners = members.iter().map(|&i| std::mem::take(&mut owners[i])).collect();
+            groups.push(PhraseGroup { language: language.map(str::to_string), owners, automaton });
+        }
+        Ok(LexiconSet { names: lexicons.iter().map(|l| l.name.clone()).collect(), groups })
+    }
+
+    fn automaton(phrases: &[&str]) -> Result<Option<AhoCorasick>> {
         // Every match of every phrase (standard semantics, overlapping), from which each
         // lexicon's leftmost-longest matches are picked. A DFA: with a thousand phrases a
         // contiguous NFA (a fourteenth of the size) made scoring spend half as long in the
         // scan, but with the 4,300 of today's lexicons the NFA's failure transitions cost
         // more than the DFA's cache misses: the DFA takes 5-10 % less CPU time over the
         // whole run (20 MB bench corpus, one and two threads) for 2-5 MB more memory.
-        let automaton = automaton(&phrases, AhoCorasickKind::DFA, MatchKind::Standard, "lexicons")?;
-        Ok(LexiconSet { names: lexicons.iter().map(|l| l.name.clone()).collect(), owners, automaton })
+        automaton(phrases, AhoCorasickKind::DFA, MatchKind::Standard, "lexicons")
     }
 
-    /// Each lexicon's leftmost-longest matches in `lower`, in text order.
-    pub fn scan(&self, lower: &str) -> LexiconMatches {
+    /// Each lexicon's leftmost-longest matches in `lower`, in text order: of the phrases read
+    /// on every page, and of those of the page's `language`.
+    pub fn scan(&self, lower: &str, language: Option<&str>) -> LexiconMatches {
         let mut matches: Vec<Vec<PhraseMatch>> = vec![Vec::new(); self.names.len()];
-        if let Some(automaton) = &self.automaton {
+        let groups = self.groups.iter().filter(|g| g.language.is_none() || g.language.as_deref() == language);
+        for group in groups {
+            let Some(automaton) = &group.automaton else { continue };
             for found in automaton.find_overlapping_iter(lower) {
-                for &(lexicon, pattern) in &self.owners[found.pattern().as_usize()] {
+                for &(lexicon, pattern) in &group.owners[found.pattern().as_usize()] {
                     matches[lexicon as usize].push(PhraseMatch { pattern, start: found.start(), end: found.end() });
                 }
             }
@@ -291,6 +346,11 @@ fn automaton(
         .build(phrases)
         .map(Some)
         .map_err(|e| Error::Model { file: file.to_string(), line: 0, message: e.to_string() })
+}
+
+/// The language folder a lexicon file sits in (`…/de/widget.tsv`: `de`).
+fn language_of_file(file: &str) -> Option<String> {
+    file.rsplit(['/', '\\']).nth(1).filter(|dir| !dir.is_empty()).map(str::to_string)
 }
 
 /// Characters skipped at the edges of a line when checking anchors.
@@ -413,7 +473,7 @@ mod tests {
             let lower = text.to_lowercase();
             let lines = lines_of(&lower);
             let set = LexiconSet::new(&[&a, &b]).unwrap();
-            let matches = set.scan(&lower);
+            let matches = set.scan(&lower, None);
             for lexicon in [&a, &b] {
                 let (mut alone, mut shared) = (Vec::new(), Vec::new());
                 lexicon.find_in_text(&lower, &lines, &mut alone);
@@ -423,6 +483,31 @@ mod tests {
             }
             proptest::prop_assert!(matches.of("missing").is_none());
         }
+    }
+
+    #[test]
+    fn another_languages_phrases_are_read_only_on_pages_in_that_language() {
+        let widget = Lexicon::parse(
+            "widget",
+            &[
+                ("models/en/widget.tsv".to_string(), "share this\t1\tshare bar\n"),
+                ("models/de/widget.tsv".to_string(), "artikel teilen\t1\tshare bar\nshare this\t1\tshare bar\n"),
+                ("models/fr/widget.tsv".to_string(), "partager\t1\tshare bar\n"),
+            ],
+        )
+        .unwrap();
+        let set = LexiconSet::new(&[&widget]).unwrap();
+        let lower = "share this | artikel teilen | partager";
+        let found = |language| -> Vec<&str> {
+            set.scan(lower, language).of("widget").unwrap().iter().map(|m| &lower[m.start..m.end]).collect()
+        };
+        // English (and a phrase that English shares) on every page; German only on German ones.
+        assert_eq!(found(None), ["share this"]);
+        assert_eq!(found(Some("en")), ["share this"]);
+        assert_eq!(found(Some("de")), ["share this", "artikel teilen"]);
+        assert_eq!(found(Some("fr")), ["share this", "partager"]);
+        assert_eq!(language_of_file("models (built in)/de/widget.tsv").as_deref(), Some("de"));
+        assert_eq!(language_of_file("test.tsv"), None);
     }
 
     #[test]

@@ -91,9 +91,8 @@ pub fn features(
     analysis: &Analysis,
     evidence: &[RuleEvidence],
     stopwords: &HashSet<String>,
-    language: Option<&str>,
+    glued_teasers: &[bool],
 ) -> Vec<Option<LineFeatures>> {
-    let title_case_headlines = writes_title_case_headlines(language);
     let n = analysis.lines.len();
     let non_blank: Vec<usize> = (0..n).filter(|&i| !analysis.lines[i].is_blank()).collect();
     let mut shapes = vec![Shape::default(); n];
@@ -201,7 +200,7 @@ pub fn features(
             f32::from(u8::from(comments_from.is_some_and(|from| k > from))),
             f32::from(u8::from(introduced[k])),
             f32::from(u8::from(ends_with_ellipsis(text))),
-            f32::from(u8::from(headline_glued_to_lead(text, title_case_headlines))),
+            f32::from(u8::from(glued_teasers.get(i).copied().unwrap_or(false))),
         ]);
     }
     out
@@ -329,6 +328,15 @@ fn ends_with_ellipsis(text: &str) -> bool {
     trimmed.ends_with("...") || trimmed.ends_with('…')
 }
 
+/// For each line of the page, whether it reads as a teaser card glued together
+/// ([`headline_glued_to_lead`]); computed once for the rule WG009 and the line classifier.
+pub fn glued_teaser_lines(analysis: &Analysis, language: Option<&str>) -> Vec<bool> {
+    let title_case = writes_title_case_headlines(language);
+    (0..analysis.lines.len())
+        .map(|i| !analysis.lines[i].is_blank() && headline_glued_to_lead(analysis.line_text(i).trim(), title_case))
+        .collect()
+}
+
 /// Whether a page in this language (`None`: unknown) may write Title Case headlines: an
 /// English habit. German capitalises every noun, and its compounds and brands
 /// ("EnergieEffizienz", "AlphaTauri") would read as glued teasers.
@@ -362,6 +370,9 @@ pub fn headline_glued_to_lead(text: &str, title_case_headlines: bool) -> bool {
 /// letters or more ("AthleteA", "DetroitOfficially": not "McDowell", "WeWork", "MacBook") or
 /// a question mark, exclamation mark, closing bracket or quote after a word.
 fn glued_headline_end(text: &str) -> Option<usize> {
+    if !may_glue(text) {
+        return None;
+    }
     let mut letters = 0usize;
     let mut lowercase_run = 0usize;
     let mut previous: Option<char> = None;
@@ -386,6 +397,21 @@ fn glued_headline_end(text: &str) -> Option<usize> {
         previous = Some(c);
     }
     None
+}
+
+/// Whether any capital follows a lowercase letter or a closing mark with nothing between,
+/// read off the bytes so that the many lines without one skip the reading character by
+/// character (a byte of a multi-byte character may be a lowercase letter or a curly quote).
+fn may_glue(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    (1..bytes.len()).any(|i| {
+        let at = bytes[i];
+        let capital =
+            at.is_ascii_uppercase() || (at >= 0xC0 && text[i..].chars().next().is_some_and(char::is_uppercase));
+        let before = bytes[i - 1];
+        capital
+            && (before.is_ascii_lowercase() || before >= 0x80 || matches!(before, b'?' | b'!' | b')' | b'\'' | b'"'))
+    })
 }
 
 /// The glued word is a capital and lowercase letters up to a space or a clause mark
@@ -567,7 +593,7 @@ mod tests {
                 .iter()
                 .map(|w| w.to_string())
                 .collect();
-        let features = features(&analysis, &evidence, &stopwords, None);
+        let features = features(&analysis, &evidence, &stopwords, &[]);
         let after: Vec<f32> = features.iter().flatten().map(|f| f[AFTER_COMMENTS]).collect();
         assert_eq!(after, [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
     }
@@ -586,7 +612,7 @@ mod tests {
                     Twitter";
         let analysis = Analysis::new(text, usize::MAX);
         let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
-        let features = features(&analysis, &evidence, &HashSet::default(), None);
+        let features = features(&analysis, &evidence, &HashSet::default(), &[]);
         let flags: Vec<f32> = features.iter().flatten().map(|f| f[list]).collect();
         // The items up to the one that ends a sentence; not the introducing line, not the
         // sentence after the list, not the share buttons after "Share this:".
@@ -617,7 +643,7 @@ mod tests {
         let evidence = vec![RuleEvidence::default(); analysis.lines.len()];
         let stopwords: HashSet<String> =
             ["the", "on", "a", "of", "from", "that", "had", "not"].iter().map(|w| w.to_string()).collect();
-        let features = features(&analysis, &evidence, &stopwords, None);
+        let features = features(&analysis, &evidence, &stopwords, &[]);
         let block: Vec<usize> = features
             .iter()
             .enumerate()

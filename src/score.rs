@@ -275,7 +275,7 @@ impl Scorer {
         let mut labels = self.labeller.label(&analysis, &mut findings);
         if let (Some(model), Some(rule)) = (&self.line_model, &self.line_classifier) {
             let evidence = self.rule_evidence(&analysis, &findings);
-            let features = lines::features(&analysis, &evidence, &self.all_stopwords, context.language.as_deref());
+            let features = lines::features(&analysis, &evidence, &self.all_stopwords, &context.glued_teasers);
             let label_at = self.model.weights.lines.label_at;
             let threshold = model.threshold();
             let before = findings.len();
@@ -418,7 +418,7 @@ impl Scorer {
         context: &Context,
     ) -> Vec<Option<LineFeatures>> {
         let evidence = self.rule_evidence(analysis, findings);
-        lines::features(analysis, &evidence, &self.all_stopwords, context.language.as_deref())
+        lines::features(analysis, &evidence, &self.all_stopwords, &context.glued_teasers)
     }
 
     /// What the rule-based findings say of each line.
@@ -444,11 +444,13 @@ impl Scorer {
 
     /// Attribution hits and the language guess, shared by the detectors.
     fn context(&self, analysis: &Analysis, findings: &mut Vec<Finding>) -> Context {
+        let language = self.language.guess(&analysis.lower);
         let mut context = Context {
             sentence_attributed: vec![false; analysis.sentences.len()],
             line_attributed: vec![false; analysis.lines.len()],
-            language: self.language.guess(&analysis.lower).map(str::to_string),
-            lexicon_matches: self.lexicon_set.scan(&analysis.lower),
+            language: language.map(str::to_string),
+            glued_teasers: lines::glued_teaser_lines(analysis, language),
+            lexicon_matches: self.lexicon_set.scan(&analysis.lower, language),
             ..Context::default()
         };
         if let Some(rule) = &self.attribution {

@@ -62,6 +62,9 @@ pub struct Context {
     pub line_attributed: Vec<bool>,
     /// The language guessed from function words (`en`, `de`, ...), if any.
     pub language: Option<String>,
+    /// For each line, whether it reads as a teaser card glued together
+    /// ([`crate::lines::glued_teaser_lines`]).
+    pub glued_teasers: Vec<bool>,
     /// Every lexicon's matches in the text, found in one pass by the scorer's
     /// [`crate::lexicon::LexiconSet`]; a lexicon missing here is searched on its own.
     pub lexicon_matches: LexiconMatches,

@@ -5,7 +5,6 @@
 use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
 use crate::analysis::Analysis;
 use crate::error::Result;
-use crate::lines;
 use crate::model::{Category, Model, Weights};
 
 /// Detects template residue line by line.
@@ -70,10 +69,8 @@ impl Detector for Widget {
 /// may be a typo or a dateline ("Hong Kong (CNN Business)A muddled view…"); a list of
 /// them is a related or latest block, so the rule needs [`MIN_GLUED_TEASERS`] on the page.
 fn glued_teasers(analysis: &Analysis, context: &Context, rule: &RuleRef, findings: &mut Vec<Finding>) {
-    let title_case = lines::writes_title_case_headlines(context.language.as_deref());
     let glued: Vec<usize> = (0..analysis.lines.len())
-        .filter(|&i| Some(i) != analysis.title_line && !analysis.lines[i].is_blank())
-        .filter(|&i| lines::headline_glued_to_lead(analysis.line_text(i).trim(), title_case))
+        .filter(|&i| Some(i) != analysis.title_line && context.glued_teasers.get(i).copied().unwrap_or(false))
         .collect();
     // Distinct lines: a paragraph the scraper doubled is not a list.
     let distinct: std::collections::HashSet<&str> = glued.iter().map(|&i| analysis.line_text(i).trim()).collect();
@@ -140,6 +137,7 @@ fn is_numeric_date(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lines;
 
     #[test]
     fn metadata_lines_have_marks_and_prose_does_not() {
@@ -153,7 +151,8 @@ mod tests {
         let model = Model::embedded().unwrap();
         let rule = RuleRef::resolve(&model, "WG009", Category::Widget).unwrap().unwrap();
         let analysis = Analysis::new(text, usize::MAX);
-        let context = Context { language: Some("en".into()), ..Context::default() };
+        let glued = lines::glued_teaser_lines(&analysis, Some("en"));
+        let context = Context { language: Some("en".into()), glued_teasers: glued, ..Context::default() };
         let mut findings = Vec::new();
         glued_teasers(&analysis, &context, &rule, &mut findings);
         findings.iter().map(|f| f.line).collect()

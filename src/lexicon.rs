@@ -96,8 +96,6 @@ impl Lexicon {
                 }
             }
         }
-        // A DFA: a lexicon is a few hundred phrases, so its tables stay small (the NFA's search
-        // took a sixth of the time when each lexicon scanned every line).
         // A compact NFA: a lexicon is searched on its own only for a title line, or when a
         // model leaves it out of the shared scan; a DFA of the widget lexicon alone took 5 MB.
         let kind = AhoCorasickKind::ContiguousNFA;
@@ -250,7 +248,9 @@ impl LexiconMatches {
 }
 
 impl LexiconSet {
-    pub fn new(lexicons: &[&Lexicon]) -> Result<Self> {
+    /// `guessable` names the languages a page can be guessed in: another language's
+    /// phrases are read on every page, since no page would be read in it.
+    pub fn new(lexicons: &[&Lexicon], guessable: &[&str]) -> Result<Self> {
         let mut phrases: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
         // The phrase's language while all its entries share one; `None` once any does not.
@@ -259,7 +259,7 @@ impl LexiconSet {
         for (l, lexicon) in lexicons.iter().enumerate() {
             for pattern in 0..lexicon.patterns() {
                 let phrase = lexicon.phrase(pattern);
-                let language = lexicon.pattern_language(pattern).filter(|&l| l != "en");
+                let language = lexicon.pattern_language(pattern).filter(|&l| l != "en" && guessable.contains(&l));
                 let at = *index.entry(phrase).or_insert_with(|| {
                     phrases.push(phrase);
                     owners.push(Vec::new());
@@ -472,7 +472,7 @@ mod tests {
             .unwrap();
             let lower = text.to_lowercase();
             let lines = lines_of(&lower);
-            let set = LexiconSet::new(&[&a, &b]).unwrap();
+            let set = LexiconSet::new(&[&a, &b], &[]).unwrap();
             let matches = set.scan(&lower, None);
             for lexicon in [&a, &b] {
                 let (mut alone, mut shared) = (Vec::new(), Vec::new());
@@ -496,7 +496,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let set = LexiconSet::new(&[&widget]).unwrap();
+        let set = LexiconSet::new(&[&widget], &["de", "en", "fr"]).unwrap();
         let lower = "share this | artikel teilen | partager";
         let found = |language| -> Vec<&str> {
             set.scan(lower, language).of("widget").unwrap().iter().map(|m| &lower[m.start..m.end]).collect()
@@ -506,6 +506,11 @@ mod tests {
         assert_eq!(found(Some("en")), ["share this"]);
         assert_eq!(found(Some("de")), ["share this", "artikel teilen"]);
         assert_eq!(found(Some("fr")), ["share this", "partager"]);
+        // Without German function words no page is German, so the German phrases go everywhere.
+        let set = LexiconSet::new(&[&widget], &["en", "fr"]).unwrap();
+        let everywhere: Vec<&str> =
+            set.scan(lower, None).of("widget").unwrap().iter().map(|m| &lower[m.start..m.end]).collect();
+        assert_eq!(everywhere, ["share this", "artikel teilen"]);
         assert_eq!(language_of_file("models (built in)/de/widget.tsv").as_deref(), Some("de"));
         assert_eq!(language_of_file("test.tsv"), None);
     }

@@ -560,7 +560,8 @@ fn whole_text_lexicons(model: &Model) -> Result<LexiconSet> {
     names.sort_unstable();
     names.dedup();
     let lexicons: Vec<&Lexicon> = names.iter().filter_map(|name| model.lexicon(name)).collect();
-    LexiconSet::new(&lexicons)
+    let guessable: Vec<&str> = model.stopwords.keys().map(String::as_str).collect();
+    LexiconSet::new(&lexicons, &guessable)
 }
 
 #[cfg(test)]

@@ -171,9 +171,89 @@ pub fn lowercase_same_offsets(text: &str) -> String {
     lower
 }
 
-/// Counts words: maximal runs of letters, digits and underscores.
+/// Counts words: maximal runs of letters, digits and underscores, except in scripts written
+/// without spaces (Chinese, Japanese), where a run of ideographs or kana counts a word for
+/// every two characters, about the length of a word there. Without that a Japanese paragraph
+/// would count as a few words, as short as a menu item.
 pub fn count_words(text: &str) -> usize {
-    word_runs(text, crate::lexicon::is_word_char, crate::lexicon::is_word_char).count()
+    let mut counter = WordCounter::default();
+    counter.text(text);
+    usize::try_from(counter.words).unwrap_or(usize::MAX)
+}
+
+/// Counts words as [`count_words`] does, over text that may come in pieces.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordCounter {
+    /// The last character was a word character outside the unspaced scripts.
+    inside: bool,
+    /// Characters of the run of ideographs or kana the last character ended.
+    unspaced_run: u32,
+    pub words: u64,
+}
+
+impl WordCounter {
+    /// A counter that goes on from the end of `before` (a word cut there counts once).
+    pub fn after(before: &str) -> Self {
+        let unspaced_run = before.chars().rev().take_while(|&c| is_unspaced_script(c)).count();
+        let last_in_word = before.chars().next_back().is_some_and(crate::lexicon::is_word_char);
+        WordCounter {
+            inside: unspaced_run == 0 && last_in_word,
+            unspaced_run: u32::try_from(unspaced_run).unwrap_or(u32::MAX),
+            words: 0,
+        }
+    }
+
+    pub fn text(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let mut at = 0;
+        while let Some(&b) = bytes.get(at) {
+            if b.is_ascii() {
+                self.ascii(b);
+                at += 1;
+            } else if let Some(c) = text[at..].chars().next() {
+                self.char(c);
+                at += c.len_utf8();
+            }
+        }
+    }
+
+    fn ascii(&mut self, b: u8) {
+        let word = b.is_ascii_alphanumeric() || b == b'_';
+        self.words += u64::from(word && !self.inside);
+        self.inside = word;
+        self.unspaced_run = 0;
+    }
+
+    pub fn char(&mut self, c: char) {
+        if c.is_ascii() {
+            return self.ascii(c as u8);
+        }
+        if is_unspaced_script(c) {
+            self.words += u64::from(self.unspaced_run % 2 == 0);
+            self.unspaced_run = self.unspaced_run.saturating_add(1);
+            self.inside = false;
+            return;
+        }
+        let word = crate::lexicon::is_word_char(c);
+        self.words += u64::from(word && !self.inside);
+        self.inside = word;
+        self.unspaced_run = 0;
+    }
+}
+
+/// Ideographs and kana: the letters of scripts that do not put spaces between words.
+/// (Hangul is spaced. Thai, Lao, Khmer and Myanmar are unspaced too but not handled yet: a
+/// run of their letters counts one word.)
+pub fn is_unspaced_script(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}' // hiragana, katakana
+        | '\u{31F0}'..='\u{31FF}' // katakana extensions
+        | '\u{3400}'..='\u{4DBF}' // CJK extension A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility ideographs
+        | '\u{FF66}'..='\u{FF9D}' // halfwidth katakana
+        | '\u{20000}'..='\u{3134F}' // CJK extensions B to G
+    )
 }
 
 /// The byte ranges of the words of `text`: runs that begin at a character `starts` accepts
@@ -406,6 +486,22 @@ mod tests {
         assert_eq!(count_words("Zürich’s café—open 24/7_now"), 6);
         assert_eq!(count_words("Москва и Київ\u{a0}2024"), 4);
         assert_eq!(count_words(""), 0);
+    }
+
+    #[test]
+    fn unspaced_scripts_count_a_word_per_two_characters() {
+        // Eight ideographs and kana, an ideographic comma, one, "Kindle", three: 4 + 1 + 1 + 2.
+        assert_eq!(count_words("書籍を読む場合は、一Kindle用途を"), 8);
+        assert_eq!(count_words("を"), 1);
+        let long = "一般的にスマホやタブレットなどのモバイル端末で読むことが多いと思いますが、パソコンで読みたい時もあります。";
+        let menu = "ソフトウェア一般";
+        assert!(count_words(long) >= 20 && count_words(menu) <= 4, "{} {}", count_words(long), count_words(menu));
+        // Counted in pieces, a run cut anywhere counts as the whole.
+        for cut in long.char_indices().map(|(i, _)| i) {
+            let mut counter = WordCounter::after(&long[..cut]);
+            counter.text(&long[cut..]);
+            assert_eq!(count_words(&long[..cut]) as u64 + counter.words, count_words(long) as u64, "cut at {cut}");
+        }
         let lower = lowercase_same_offsets("Ünïcode ABC Ωmega");
         assert_eq!(lower, "ünïcode abc ωmega");
     }

@@ -3,7 +3,7 @@
 //! skipped without being held whole. So memory stays bounded whatever one record holds.
 use std::io::{self, BufRead};
 
-use crate::lexicon::is_word_char;
+use crate::analysis::WordCounter;
 use crate::record::Elided;
 use crate::score::DEFAULT_ANALYSIS_LIMIT;
 
@@ -23,40 +23,6 @@ pub struct Limits {
 impl Default for Limits {
     fn default() -> Self {
         Limits { text_bytes: DEFAULT_ANALYSIS_LIMIT, record_bytes: MAX_RECORD_BYTES }
-    }
-}
-
-/// Counts words as [`crate::analysis::count_words`] does, over text that comes in pieces.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WordCounter {
-    inside: bool,
-    pub words: u64,
-}
-
-impl WordCounter {
-    /// A counter that goes on from the end of `before` (a word cut there counts once).
-    pub fn after(before: &str) -> Self {
-        WordCounter { inside: before.chars().next_back().is_some_and(is_word_char), words: 0 }
-    }
-
-    pub fn text(&mut self, text: &str) {
-        if text.is_ascii() {
-            for &b in text.as_bytes() {
-                let word = b.is_ascii_alphanumeric() || b == b'_';
-                self.words += u64::from(word && !self.inside);
-                self.inside = word;
-            }
-        } else {
-            for c in text.chars() {
-                self.char(c);
-            }
-        }
-    }
-
-    pub fn char(&mut self, c: char) {
-        let word = is_word_char(c);
-        self.words += u64::from(word && !self.inside);
-        self.inside = word;
     }
 }
 

@@ -226,6 +226,11 @@ pub struct FitArgs {
     /// Decision threshold written to the model.
     #[arg(long, default_value_t = 0.5)]
     pub threshold: f32,
+    /// Also train on each page's article alone (its `gold_body`, every line content), its
+    /// lines weighing this share of an average page's (0: not at all). Keeps the classifier
+    /// from dropping the last paragraph of text that comes already extracted.
+    #[arg(long, default_value_t = 0.2, value_name = "WEIGHT")]
+    pub article_weight: f32,
     /// Fit the line classifier's first stage only (no second stage reading its neighbours' probabilities).
     #[arg(long)]
     pub single_stage: bool,

@@ -726,7 +726,8 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         }
         // Features come from the rule-based pass only: the classifier never sees its own output.
         let scorer = Scorer::new(model.clone())?.with_line_model(None);
-        let sets = args.files.iter().map(|f| load_pages(&scorer, f)).collect::<Result<Vec<_>>>()?;
+        let sets =
+            args.files.iter().map(|f| load_pages(&scorer, f, args.article_weight)).collect::<Result<Vec<_>>>()?;
         let figures = cross_validate(&model, &sets, &options)?;
         let mut note = format!(
             "residue fit --folds {} --trees {} --depth {} --learning-rate {} --threshold {}{}",
@@ -737,6 +738,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
             options.threshold,
             if options.stacked { "" } else { " --single-stage" }
         );
+        note.push_str(&format!(" --article-weight {}", args.article_weight));
         if options.fold_seed != 0 {
             note.push_str(&format!(" --fold-seed {}", options.fold_seed));
         }
@@ -763,10 +765,11 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         let fitted = train(&pages, &options, note);
         write_model(&args.output, &fitted.to_toml())?;
         println!(
-            "wrote {} ({} lines from {} pages)",
+            "wrote {} ({} lines from {} pages, and {} articles alone)",
             args.output.display(),
-            pages.iter().map(|p| p.labelled()).sum::<usize>(),
-            sets.iter().map(|s| s.records.len()).sum::<usize>()
+            pages.iter().filter(|p| !p.article_copy).map(|p| p.labelled()).sum::<usize>(),
+            sets.iter().map(|s| s.records.len()).sum::<usize>(),
+            pages.iter().filter(|p| p.article_copy).count()
         );
         Ok(())
     })?;

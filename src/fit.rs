@@ -29,6 +29,8 @@ pub struct PageLines {
     /// Every line's weight as an example. Long lines matter more than short ones: the
     /// shingle metric counts their words.
     pub weights: Vec<f32>,
+    /// The page's article alone (its `gold_body`), a training example only.
+    pub article_copy: bool,
 }
 
 impl PageLines {
@@ -99,22 +101,38 @@ impl Default for FitOptions {
     }
 }
 
-/// Loads a line-labelled JSONL file and computes every line's features.
-pub fn load_pages(scorer: &Scorer, path: &std::path::Path) -> Result<PageSet> {
+/// Loads a line-labelled JSONL file and computes every line's features. With an
+/// `article_weight` above 0, each page that has a `gold_body` is followed by a copy made of
+/// the article alone, every line content, its lines weighing `article_weight` of an average
+/// page's: scraped text often comes extracted already, and a last paragraph must not be
+/// dropped for sitting where footers sit. The copy keeps its page's id, so it always falls
+/// in its page's fold.
+pub fn load_pages(scorer: &Scorer, path: &std::path::Path, article_weight: f32) -> Result<PageSet> {
     let records = labelled::load(path)?;
+    let page_of = |id: &str, text: &str, labels: Option<Vec<Option<bool>>>| {
+        let (analysis, features) = scorer.line_features(text);
+        let mut labels = labels.unwrap_or_else(|| features.iter().map(|f| f.as_ref().map(|_| false)).collect());
+        labels.resize(features.len(), None);
+        let weights = (0..features.len())
+            .map(|i| 1.0 + (1.0 + analysis.line_text(i).trim().chars().count() as f32).ln())
+            .collect();
+        PageLines { id: id.to_string(), features, labels, weights, article_copy: false }
+    };
     let mut pages: Vec<PageLines> = records
         .par_iter()
-        .map(|record| {
-            let mut labels = line_labels(record);
-            let (analysis, features) = scorer.line_features(&record.text);
-            labels.resize(features.len(), None);
-            let weights = (0..features.len())
-                .map(|i| 1.0 + (1.0 + analysis.line_text(i).trim().chars().count() as f32).ln())
-                .collect();
-            PageLines { id: record.id.clone(), features, labels, weights }
+        .flat_map_iter(|record| {
+            let page = page_of(&record.id, &record.text, Some(line_labels(record)));
+            let gold = record.fields.as_ref().and_then(|f| f.get("gold_body")).and_then(serde_json::Value::as_str);
+            let copy = gold
+                .filter(|_| article_weight > 0.0)
+                .map(|gold| PageLines { article_copy: true, ..page_of(&record.id, gold, None) });
+            std::iter::once(page).chain(copy)
         })
         .collect();
     equalise_page_weights(&mut pages);
+    for page in pages.iter_mut().filter(|p| p.article_copy) {
+        page.weights.iter_mut().for_each(|w| *w *= article_weight);
+    }
     Ok(PageSet { path: path.to_path_buf(), records, pages })
 }
 
@@ -419,7 +437,7 @@ mod tests {
     use super::*;
 
     fn page(labels: Vec<Option<bool>>, weights: Vec<f32>) -> PageLines {
-        PageLines { id: String::new(), features: vec![None; labels.len()], labels, weights }
+        PageLines { id: String::new(), features: vec![None; labels.len()], labels, weights, article_copy: false }
     }
 
     #[test]

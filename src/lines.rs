@@ -7,7 +7,7 @@ use rustc_hash::FxHashSet as HashSet;
 use crate::analysis::Analysis;
 
 /// Feature names, in the order of [`LineFeatures`]. `models/lines.toml` must list the same.
-pub const FEATURE_NAMES: [&str; 42] = [
+pub const FEATURE_NAMES: [&str; 43] = [
     "log_words",
     "long_line",
     "terminal_punctuation",
@@ -50,6 +50,7 @@ pub const FEATURE_NAMES: [&str; 42] = [
     "in_introduced_list",
     "ends_with_ellipsis",
     "headline_glued_to_lead",
+    "numbered_row_run",
 ];
 
 /// Number of features.
@@ -134,6 +135,7 @@ pub fn features(
     });
     let main_block_share = block_words as f32 / prose_words.max(1) as f32;
     let introduced = introduced_list(&non_blank, &shapes);
+    let row_runs = numbered_row_runs(analysis, &non_blank);
     let max_words = non_blank.iter().map(|&i| shapes[i].words).max().unwrap_or(1).max(1) as f32;
     let page_lines = (1.0 + non_blank.len() as f32).ln();
 
@@ -201,6 +203,7 @@ pub fn features(
             f32::from(u8::from(introduced[k])),
             f32::from(u8::from(ends_with_ellipsis(text))),
             f32::from(u8::from(glued_teasers.get(i).copied().unwrap_or(false))),
+            (1.0 + row_runs[k] as f32).ln() / 4.0,
         ]);
     }
     out
@@ -225,6 +228,49 @@ fn introduced_list(non_blank: &[usize], shapes: &[Shape]) -> Vec<bool> {
             if shapes[i].terminal {
                 items_left = 0;
             }
+        }
+    }
+    out
+}
+
+/// For each line of `non_blank`, how many lines long is the run of neighbouring lines shaped
+/// as rows of one table or list: each holds a number, and each opens as the line before it
+/// does (with a digit, a letter or another sign), or as the line two before when rows
+/// alternate with another shape (an item, then its link). Standings ("1 Kyle Busch 5040 5 1
+/// 17"), tour dates ("June 9 – Tampa, FL @ Arena") and numbered picks are the article's,
+/// though as short and unpunctuated as a menu's items; 0 for a line in no such run.
+fn numbered_row_runs(analysis: &Analysis, non_blank: &[usize]) -> Vec<u32> {
+    let shape_of = |text: &str| -> Option<u8> {
+        let bytes = text.trim().as_bytes();
+        let opening = match bytes.first() {
+            Some(b) if b.is_ascii_digit() => 0,
+            Some(b) if b.is_ascii_alphabetic() || !b.is_ascii() => 1,
+            _ => 2,
+        };
+        bytes.iter().any(u8::is_ascii_digit).then_some(opening)
+    };
+    let shapes: Vec<Option<u8>> = non_blank.iter().map(|&i| shape_of(analysis.line_text(i))).collect();
+    let mut out = vec![0u32; shapes.len()];
+    for period in [1, 2] {
+        // Lines that continue a run of this period, and where the current run began.
+        let continues = |k: usize| {
+            k >= period
+                && shapes[k].is_some()
+                && shapes[k] == shapes[k - period]
+                && shapes[k - period + 1..k].iter().all(Option::is_some)
+        };
+        let mut k = 0;
+        while k < shapes.len() {
+            if !continues(k) {
+                k += 1;
+                continue;
+            }
+            let start = k - period;
+            while k < shapes.len() && continues(k) {
+                k += 1;
+            }
+            let length = (k - start) as u32;
+            out[start..k].iter_mut().for_each(|run| *run = (*run).max(length));
         }
     }
     out
@@ -531,6 +577,20 @@ mod tests {
     use super::*;
 
     const AFTER_COMMENTS: usize = 38;
+
+    #[test]
+    fn rows_of_a_table_or_numbered_list_are_told_as_one_run() {
+        let text = "Final standings after 36 races:\n1 Kyle Busch 5040 5 1\n2 Martin Truex Jr. 5035 7 0\n\
+                    3 Kevin Harvick 5033 4 6\nHome\n1) A toy car\nhttp://amzn.to/2iJ\n2) A board game\n\
+                    http://amzn.to/2hZ\n3) A puzzle\nContact us";
+        let analysis = Analysis::new(text, usize::MAX);
+        let non_blank: Vec<usize> = (0..analysis.lines.len()).filter(|&i| !analysis.lines[i].is_blank()).collect();
+        let runs = numbered_row_runs(&analysis, &non_blank);
+        // The intro has a number but opens with a letter, unlike the rows under it.
+        assert_eq!(runs[..5], [0, 3, 3, 3, 0]);
+        // Items alternating with their links are one run of period two.
+        assert_eq!(runs[5..], [5, 5, 5, 5, 5, 0]);
+    }
 
     #[test]
     fn a_lead_cut_off_with_an_ellipsis_is_told_from_a_finished_sentence() {

@@ -229,7 +229,7 @@ impl WordCounter {
             return self.ascii(c as u8);
         }
         if is_unspaced_script(c) {
-            self.words += u64::from(self.unspaced_run % 2 == 0);
+            self.words += u64::from(self.unspaced_run.is_multiple_of(2));
             self.unspaced_run = self.unspaced_run.saturating_add(1);
             self.inside = false;
             return;

@@ -617,8 +617,15 @@ fn explain_text(
             {
                 let items: Vec<String> =
                     reason.pushes.iter().map(|(name, push)| format!("{name} {push:+.2}")).collect();
-                let first = reason.first_stage.map_or(String::new(), |p| format!(" (first stage {p:.2})"));
-                writeln!(out, "{:>17} p {:.2}{first}: {}", "", reason.probability, items.join(", "))?;
+                let first = reason.first_stage.map_or(String::new(), |p| format!(", first stage {p:.2}"));
+                writeln!(
+                    out,
+                    "{:>17} p {:.2} (boilerplate from {:.2}{first}): {}",
+                    "",
+                    reason.probability,
+                    reason.threshold,
+                    items.join(", ")
+                )?;
             }
         }
     }
@@ -684,11 +691,11 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
 fn fit(args: FitArgs) -> Result<Outcome> {
     use residue::fit::{FitOptions, cross_validate, load_pages, train};
     let model = load_model(args.common.model.as_deref())?;
-    let options = FitOptions {
+    let mut options = FitOptions {
         folds: args.folds.max(2),
         iterations: args.iterations,
         l2: args.l2,
-        threshold: args.threshold,
+        threshold: args.threshold.unwrap_or(residue::fit::LINE_THRESHOLD),
         fold_seed: args.fold_seed,
         trees: args.trees.max(1),
         depth: args.depth.clamp(1, 8),
@@ -707,6 +714,7 @@ fn fit(args: FitArgs) -> Result<Outcome> {
             .iter()
             .any(|r| r.fields.as_ref().and_then(|f| f.get("labels")).and_then(|l| l.get("filler")).is_some());
         if is_filler {
+            options.threshold = args.threshold.unwrap_or(0.5);
             let mut records = first;
             for file in &args.files[1..] {
                 records.extend(residue::eval::labelled::load(file)?);

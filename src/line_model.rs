@@ -46,6 +46,8 @@ fn feature_name(index: usize) -> &'static str {
 pub struct LineReason {
     /// The deciding stage's probability of boilerplate.
     pub probability: f32,
+    /// The probability from which a line is boilerplate (the model's threshold).
+    pub threshold: f32,
     /// The first stage's probability, when a second stage decides: how much the neighbours
     /// moved it.
     pub first_stage: Option<f32>,
@@ -101,12 +103,13 @@ impl LineModel {
     /// Each line's probability and the `most` features of the deciding stage that pushed it
     /// hardest (signed: positive towards boilerplate).
     pub fn reasons(&self, features: &[Option<LineFeatures>], most: usize) -> Vec<Option<LineReason>> {
+        let threshold = self.threshold();
         let explain = |model: &TreeEnsemble, x: &[f32], first_stage: Option<f32>| {
             let mut pushes: Vec<(&'static str, f32)> =
                 model.contributions(x).into_iter().enumerate().map(|(i, c)| (feature_name(i), c)).collect();
             pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
             pushes.truncate(most);
-            LineReason { probability: model.probability(x), first_stage, pushes }
+            LineReason { probability: model.probability(x), threshold, first_stage, pushes }
         };
         match &self.second {
             None => features.iter().map(|f| f.as_ref().map(|f| explain(&self.first, f, None))).collect(),

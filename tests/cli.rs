@@ -954,7 +954,7 @@ fn explain_text_shows_why_the_line_classifier_labelled_a_line() {
         .expect("WG007 on line 1");
     let why = lines[at + 1].trim();
     let (head, pushes) = why.split_once(": ").expect("probability, then features");
-    assert!(head.starts_with("p ") && head.contains(" (first stage "), "{why}");
+    assert!(head.starts_with("p ") && head.contains(" (boilerplate from ") && head.contains(", first stage "), "{why}");
     let pushes: Vec<&str> = pushes.split(", ").collect();
     assert_eq!(pushes.len(), 3, "{why}");
     assert!(pushes.iter().all(|p| p.contains(" +") || p.contains(" -")), "{why}");

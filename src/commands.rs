@@ -557,9 +557,16 @@ fn explain_scores(
         let more = if raising.len() > SHOWN { format!(" (+{} more)", raising.len() - SHOWN) } else { String::new() };
         writeln!(out, "   {} {score:.3} <- {}{more}", category.as_str(), items.join(", "))?;
     }
-    if let Some((p, pushes)) = style {
-        let items: Vec<String> = pushes.iter().take(SHOWN).map(|(name, push)| format!("{name} {push:+.2}")).collect();
-        writeln!(out, "   filler style model p {p:.3} (counts at 0.5); strongest pushes: {}", items.join(", "))?;
+    match style {
+        Some((p, pushes)) => {
+            let items: Vec<String> =
+                pushes.iter().take(SHOWN).map(|(name, push)| format!("{name} {push:+.2}")).collect();
+            writeln!(out, "   filler style model p {p:.3} (counts at 0.5); strongest pushes: {}", items.join(", "))?;
+        }
+        None if !residue::detect::filler::style_applies(&a.analysis, &a.context) => {
+            writeln!(out, "   filler style model not read: it was fitted on English text")?;
+        }
+        None => {}
     }
     Ok(())
 }

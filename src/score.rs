@@ -377,9 +377,15 @@ impl Scorer {
 
     /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
     /// the `filler` column uses it) and each feature's push towards "machine" (weight ×
-    /// standardised value), strongest first. `None` without a filler model.
+    /// standardised value), strongest first. `None` without a filler model, or when it does
+    /// not read the text (see [`crate::detect::filler::style_applies`]).
     pub fn filler_style(&self, text: &str) -> Option<(f32, Vec<(String, f32)>)> {
         let model = self.model.filler_model.as_ref()?;
+        let analysis = Analysis::new(text, self.analysis_limit);
+        let mut ignored = Vec::new();
+        if !crate::detect::filler::style_applies(&analysis, &self.context(&analysis, &mut ignored)) {
+            return None;
+        }
         let features = self.filler_features(text);
         let p = self.filler_probe.style_probability(&features)?;
         let mut pushes: Vec<(String, f32)> = model

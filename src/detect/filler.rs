@@ -50,7 +50,9 @@ impl Detector for Filler {
         let evidence: f32 = findings.iter().map(|f| f.weight).sum();
         let units = (analysis.sentences.len() as f32 / self.weights.presence.filler_sentences_per_unit).max(1.0);
         let mut score = saturate(evidence / units, self.weights.presence.filler);
-        if let (Some(model), Some(rule)) = (&self.style, &self.style_rule) {
+        if let (Some(model), Some(rule)) = (&self.style, &self.style_rule)
+            && style_applies(analysis, context)
+        {
             let features = self.style_features(analysis, context, &findings);
             let p = self.style_probability(&features).unwrap_or(0.0);
             if p >= model.threshold {
@@ -62,6 +64,27 @@ impl Detector for Filler {
             score = score.max(p);
         }
         Signal { score, findings }
+    }
+}
+
+/// Whether the stylometric model may read this text. It was fitted on English (BBC reports
+/// and their machine continuations): its word lengths, function words and type-token ratios
+/// mean nothing in another language, and on a Japanese article (whole clauses counted as
+/// single "words") it was certain of machine text. So it reads pages guessed English, and
+/// pages with no guess written mostly in Latin letters (too short or too unusual to guess);
+/// other pages keep the rule-based filler findings only.
+pub fn style_applies(analysis: &Analysis, context: &Context) -> bool {
+    match context.language.as_deref() {
+        Some(language) => language == "en",
+        None => {
+            let sample = &analysis.text[..crate::analysis::floor_char_boundary(analysis.text, 8 << 10)];
+            let (mut latin, mut letters) = (0usize, 0usize);
+            for c in sample.chars().filter(|c| c.is_alphabetic()) {
+                letters += 1;
+                latin += usize::from(c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c));
+            }
+            2 * latin >= letters
+        }
     }
 }
 

@@ -127,8 +127,7 @@ pub fn load_pages(scorer: &Scorer, path: &std::path::Path, article_weight: f32) 
         .par_iter()
         .flat_map_iter(|record| {
             let page = page_of(&record.id, &record.text, Some(line_labels(record)));
-            let gold = record.fields.as_ref().and_then(|f| f.get("gold_body")).and_then(serde_json::Value::as_str);
-            let copy = gold
+            let copy = labelled::gold_body(record)
                 .filter(|_| article_weight > 0.0)
                 .map(|gold| PageLines { article_copy: true, ..page_of(&record.id, gold, None) });
             std::iter::once(page).chain(copy)

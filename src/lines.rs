@@ -252,7 +252,8 @@ fn numbered_row_runs(analysis: &Analysis, non_blank: &[usize]) -> Vec<u32> {
     let shapes: Vec<Option<u8>> = non_blank.iter().map(|&i| shape_of(analysis.line_text(i))).collect();
     let mut out = vec![0u32; shapes.len()];
     for period in [1, 2] {
-        // Lines that continue a run of this period, and where the current run began.
+        // Whether line k continues a run of this period: it and the lines since the one
+        // `period` before it hold numbers, and it opens as that one does.
         let continues = |k: usize| {
             k >= period
                 && shapes[k].is_some()

@@ -371,8 +371,12 @@ impl Scorer {
         let analysis = Analysis::new(text, self.analysis_limit);
         let mut ignored = Vec::new();
         let context = self.context(&analysis, &mut ignored);
-        let findings = self.filler_probe.rule_findings(&analysis, &context);
-        self.filler_probe.style_features(&analysis, &context, &findings)
+        self.filler_features_of(&analysis, &context)
+    }
+
+    fn filler_features_of(&self, analysis: &Analysis, context: &Context) -> Vec<f32> {
+        let findings = self.filler_probe.rule_findings(analysis, context);
+        self.filler_probe.style_features(analysis, context, &findings)
     }
 
     /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
@@ -383,10 +387,11 @@ impl Scorer {
         let model = self.model.filler_model.as_ref()?;
         let analysis = Analysis::new(text, self.analysis_limit);
         let mut ignored = Vec::new();
-        if !crate::detect::filler::style_applies(&analysis, &self.context(&analysis, &mut ignored)) {
+        let context = self.context(&analysis, &mut ignored);
+        if !crate::detect::filler::style_applies(&analysis, &context) {
             return None;
         }
-        let features = self.filler_features(text);
+        let features = self.filler_features_of(&analysis, &context);
         let p = self.filler_probe.style_probability(&features)?;
         let mut pushes: Vec<(String, f32)> = model
             .feature

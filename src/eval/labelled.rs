@@ -93,6 +93,11 @@ pub fn predicted_boilerplate(scorer: &Scorer, text: &str) -> (Vec<bool>, String)
     (predicted, assessment.cleaned_text(&[LineLabel::Paywall, LineLabel::Widget]))
 }
 
+/// The human-extracted article of a line-labelled page, when the set has one.
+pub fn gold_body(record: &Record) -> Option<&str> {
+    record.fields.as_ref().and_then(|f| f.get("gold_body")).and_then(Value::as_str)
+}
+
 /// The labels of a record's lines: `Some(true)` boilerplate, `Some(false)` content, `None` unlabelled.
 pub fn line_labels(record: &Record) -> Vec<Option<bool>> {
     let Some(Value::Array(labels)) = record.fields.as_ref().and_then(|f| f.get("line_labels")) else {
@@ -126,8 +131,7 @@ pub fn evaluate_lines(scorer: &Scorer, path: &Path, records: &[Record], worst: u
                 by_lines.add(guess, *actual, 1.0);
                 by_chars.add(guess, *actual, line.trim().chars().count() as f64);
             }
-            let gold = record.fields.as_ref().and_then(|f| f.get("gold_body")).and_then(Value::as_str);
-            let shingle = gold.map(|gold| {
+            let shingle = gold_body(record).map(|gold| {
                 let gold = shingles(gold);
                 let (p, r, f) = shingle_prf(&shingles(&cleaned), &gold);
                 let unchanged = shingle_prf(&shingles(&record.text), &gold).2;

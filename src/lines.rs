@@ -521,12 +521,14 @@ fn ends_sentence(text: &str) -> bool {
         || (trimmed.ends_with("...") && text.split_whitespace().count() > 12)
 }
 
+/// The share of a lowercased line's words (runs of letters and digits) that are stopwords.
 fn stopword_share(lower: &str, stopwords: &HashSet<String>) -> f32 {
     let mut words = 0;
     let mut hits = 0;
-    for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+    let alphanumeric = |c: char| c.is_alphanumeric();
+    for run in crate::analysis::word_runs(lower, alphanumeric, alphanumeric) {
         words += 1;
-        hits += usize::from(stopwords.contains(word));
+        hits += usize::from(stopwords.contains(&lower[run]));
     }
     if words == 0 { 0.0 } else { hits as f32 / words as f32 }
 }
@@ -578,6 +580,19 @@ mod tests {
     use super::*;
 
     const AFTER_COMMENTS: usize = 38;
+
+    proptest::proptest! {
+        /// The word runs that `stopword_share` reads are the words that splitting at every
+        /// character other than a letter or digit gives, in every script.
+        #[test]
+        fn stopword_share_reads_the_words_a_split_gives(line in "[a-zé日 ,.'’\\-]{0,40}") {
+            let stopwords: HashSet<String> = ["a", "é", "日", "ab"].iter().map(|w| w.to_string()).collect();
+            let words: Vec<&str> = line.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+            let hits = words.iter().filter(|w| stopwords.contains(**w)).count();
+            let expected = if words.is_empty() { 0.0 } else { hits as f32 / words.len() as f32 };
+            proptest::prop_assert_eq!(stopword_share(&line, &stopwords), expected);
+        }
+    }
 
     #[test]
     fn rows_of_a_table_or_numbered_list_are_told_as_one_run() {

@@ -11,7 +11,7 @@ use residue::input::{self, InputFile, InputOptions};
 use residue::model::{Category, LineLabel, Model};
 use residue::output::{CsvReport, EVIDENCE_ITEMS, Output, ReportRow, spreadsheet_safe};
 use residue::pipeline::{self, RunStats};
-use residue::score::{Assessment, Scorer, Standing, Verdict};
+use residue::score::{Assessment, FillerStyle, Scorer, Standing, Verdict};
 
 use crate::cli::{
     CleanArgs, Command, Common, CorpusArgs, DropKind, EvalArgs, ExplainArgs, ExplainFormat, FitArgs, RulesArgs,
@@ -532,11 +532,7 @@ fn findings_by_line<'a>(assessment: &'a Assessment) -> Vec<Vec<&'a Finding>> {
 
 /// Under the scores: the findings that raised each score most, and the filler style model's
 /// probability with the features that pushed it hardest.
-fn explain_scores(
-    out: &mut dyn Write,
-    a: &Assessment,
-    style: Option<(f32, Vec<(String, f32)>)>,
-) -> std::io::Result<()> {
+fn explain_scores(out: &mut dyn Write, a: &Assessment, style: Option<FillerStyle>) -> std::io::Result<()> {
     const SHOWN: usize = 4;
     for category in [Category::Paywall, Category::Widget, Category::Filler, Category::Framing, Category::Repetition] {
         let score = a.scores.get(category).unwrap_or(0.0);
@@ -558,12 +554,12 @@ fn explain_scores(
         writeln!(out, "   {} {score:.3} <- {}{more}", category.as_str(), items.join(", "))?;
     }
     match style {
-        Some((p, pushes)) => {
+        Some(FillerStyle::Read { probability: p, pushes }) => {
             let items: Vec<String> =
                 pushes.iter().take(SHOWN).map(|(name, push)| format!("{name} {push:+.2}")).collect();
             writeln!(out, "   filler style model p {p:.3} (counts at 0.5); strongest pushes: {}", items.join(", "))?;
         }
-        None if !residue::detect::filler::style_applies(&a.analysis, &a.context) => {
+        Some(FillerStyle::NotEnglish) => {
             writeln!(out, "   filler style model not read: it was fitted on English text")?;
         }
         None => {}
@@ -573,8 +569,8 @@ fn explain_scores(
 
 /// What the models read in an explained text, beside the rules' findings.
 struct Reasons {
-    /// The filler style model's probability and its strongest features.
-    style: Option<(f32, Vec<(String, f32)>)>,
+    /// The filler style model's probability and its strongest features, or that it did not read.
+    style: Option<FillerStyle>,
     /// Per line, the line classifier's probability and its strongest features.
     lines: Vec<Option<residue::score::LineReason>>,
 }

@@ -195,6 +195,15 @@ fn is_markup(text: &str) -> bool {
     opens_tag && text.contains('>')
 }
 
+/// What `explain` shows of the stylometric filler model ([`Scorer::filler_style`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum FillerStyle {
+    /// Its probability (prior-shifted) and each feature's push towards "machine", strongest first.
+    Read { probability: f32, pushes: Vec<(String, f32)> },
+    /// It did not read the text: the text is not English (or shows too little of it).
+    NotEnglish,
+}
+
 /// Scores articles with one model. Cheap to share across threads.
 pub struct Scorer {
     model: Model,
@@ -381,15 +390,15 @@ impl Scorer {
 
     /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
     /// the `filler` column uses it) and each feature's push towards "machine" (weight ×
-    /// standardised value), strongest first. `None` without a filler model, or when it does
-    /// not read the text (see [`crate::detect::filler::style_applies`]).
-    pub fn filler_style(&self, text: &str) -> Option<(f32, Vec<(String, f32)>)> {
+    /// standardised value), strongest first; or that it did not read the text (see
+    /// [`crate::detect::filler::Filler::style_applies`]). `None` without a filler model.
+    pub fn filler_style(&self, text: &str) -> Option<FillerStyle> {
         let model = self.model.filler_model.as_ref()?;
         let analysis = Analysis::new(text, self.analysis_limit);
         let mut ignored = Vec::new();
         let context = self.context(&analysis, &mut ignored);
-        if !crate::detect::filler::style_applies(&analysis, &context) {
-            return None;
+        if !self.filler_probe.style_applies(&analysis, &context) {
+            return Some(FillerStyle::NotEnglish);
         }
         let features = self.filler_features_of(&analysis, &context);
         let p = self.filler_probe.style_probability(&features)?;
@@ -400,7 +409,7 @@ impl Scorer {
             .map(|(f, value)| (f.name.clone(), f.weight * (value - f.mean) / f.std))
             .collect();
         pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-        Some((p, pushes))
+        Some(FillerStyle::Read { probability: p, pushes })
     }
 
     /// The line classifier's features for every line of `text` (`None` for blank lines),

@@ -40,6 +40,44 @@ impl Filler {
     }
 }
 
+/// Bytes of the text that [`Filler::style_applies`] reads: as many as the language guess.
+const STYLE_SAMPLE_BYTES: usize = 8 << 10;
+/// The share of an unguessed text's words that must be English function words for the
+/// stylometric model to read it. English prose runs at 0.2 to 0.5 of them (the XSum texts
+/// of more than a few words, the English fixtures); a Hungarian report, whose "a", "az" and
+/// "is" the English list holds too, at 0.13; Polish at 0.03.
+const MIN_ENGLISH_SHARE: f32 = 0.2;
+
+impl Filler {
+    /// Whether the stylometric model may read this text. It was fitted on English (BBC reports
+    /// and their machine continuations): its word lengths, function words and type-token
+    /// ratios mean nothing in another language. On a Japanese article (whole clauses counted
+    /// as single words) it was certain of machine text, and on a Hungarian report, a language
+    /// with no stopword list to guess it by, it gave 0.57. So it reads pages guessed English,
+    /// and pages with no guess (too short or too unusual to guess) written mostly in Latin
+    /// letters whose words are [`MIN_ENGLISH_SHARE`] English function words; other pages keep
+    /// the rule-based filler findings only.
+    pub fn style_applies(&self, analysis: &Analysis, context: &Context) -> bool {
+        if let Some(language) = context.language.as_deref() {
+            return language == "en";
+        }
+        let sample = &analysis.text[..crate::analysis::floor_char_boundary(analysis.text, STYLE_SAMPLE_BYTES)];
+        let (mut latin, mut letters) = (0usize, 0usize);
+        for c in sample.chars().filter(|c| c.is_alphabetic()) {
+            letters += 1;
+            latin += usize::from(c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c));
+        }
+        let lower = &analysis.lower[..sample.len()];
+        let (mut words, mut english) = (0usize, 0usize);
+        let alphanumeric = |c: char| c.is_alphanumeric();
+        for run in word_runs(lower, alphanumeric, alphanumeric) {
+            words += 1;
+            english += usize::from(self.function_words.contains(&lower[run]));
+        }
+        2 * latin >= letters && english as f32 >= MIN_ENGLISH_SHARE * words as f32 && words > 0
+    }
+}
+
 impl Detector for Filler {
     fn category(&self) -> Category {
         Category::Filler
@@ -51,7 +89,7 @@ impl Detector for Filler {
         let units = (analysis.sentences.len() as f32 / self.weights.presence.filler_sentences_per_unit).max(1.0);
         let mut score = saturate(evidence / units, self.weights.presence.filler);
         if let (Some(model), Some(rule)) = (&self.style, &self.style_rule)
-            && style_applies(analysis, context)
+            && self.style_applies(analysis, context)
         {
             let features = self.style_features(analysis, context, &findings);
             let p = self.style_probability(&features).unwrap_or(0.0);
@@ -64,27 +102,6 @@ impl Detector for Filler {
             score = score.max(p);
         }
         Signal { score, findings }
-    }
-}
-
-/// Whether the stylometric model may read this text. It was fitted on English (BBC reports
-/// and their machine continuations): its word lengths, function words and type-token ratios
-/// mean nothing in another language, and on a Japanese article (whole clauses counted as
-/// single "words") it was certain of machine text. So it reads pages guessed English, and
-/// pages with no guess written mostly in Latin letters (too short or too unusual to guess);
-/// other pages keep the rule-based filler findings only.
-pub fn style_applies(analysis: &Analysis, context: &Context) -> bool {
-    match context.language.as_deref() {
-        Some(language) => language == "en",
-        None => {
-            let sample = &analysis.text[..crate::analysis::floor_char_boundary(analysis.text, 8 << 10)];
-            let (mut latin, mut letters) = (0usize, 0usize);
-            for c in sample.chars().filter(|c| c.is_alphabetic()) {
-                letters += 1;
-                latin += usize::from(c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c));
-            }
-            2 * latin >= letters
-        }
     }
 }
 

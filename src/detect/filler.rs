@@ -67,7 +67,7 @@ impl Filler {
             letters += 1;
             latin += usize::from(c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c));
         }
-        let lower = &analysis.lower[..sample.len()];
+        let lower = &analysis.lower[..crate::analysis::floor_char_boundary(&analysis.lower, STYLE_SAMPLE_BYTES)];
         let (mut words, mut english) = (0usize, 0usize);
         let alphanumeric = |c: char| c.is_alphanumeric();
         for run in word_runs(lower, alphanumeric, alphanumeric) {

@@ -256,6 +256,13 @@ pub fn is_unspaced_script(c: char) -> bool {
     )
 }
 
+/// The words of `text` as runs of letters and digits (Unicode's), read by [`word_runs`]: what
+/// splitting at every other character gives, without its empty pieces.
+pub fn alphanumeric_words(text: &str) -> impl Iterator<Item = &str> + '_ {
+    let alphanumeric = |c: char| c.is_alphanumeric();
+    word_runs(text, alphanumeric, alphanumeric).map(move |run| &text[run])
+}
+
 /// The byte ranges of the words of `text`: runs that begin at a character `starts` accepts
 /// and go on while `continues` accepts (which must accept all that `starts` does). ASCII
 /// bytes are classified without decoding; other characters are decoded where they are met,

@@ -525,10 +525,9 @@ fn ends_sentence(text: &str) -> bool {
 fn stopword_share(lower: &str, stopwords: &HashSet<String>) -> f32 {
     let mut words = 0;
     let mut hits = 0;
-    let alphanumeric = |c: char| c.is_alphanumeric();
-    for run in crate::analysis::word_runs(lower, alphanumeric, alphanumeric) {
+    for word in crate::analysis::alphanumeric_words(lower) {
         words += 1;
-        hits += usize::from(stopwords.contains(&lower[run]));
+        hits += usize::from(stopwords.contains(word));
     }
     if words == 0 { 0.0 } else { hits as f32 / words as f32 }
 }

@@ -73,10 +73,8 @@ impl Filler {
         }
         let lower = &analysis.lower[..crate::analysis::floor_char_boundary(&analysis.lower, STYLE_SAMPLE_BYTES)];
         let (mut words, mut english) = (0usize, 0usize);
-        let alphanumeric = |c: char| c.is_alphanumeric();
-        for run in word_runs(lower, alphanumeric, alphanumeric) {
+        for word in crate::analysis::alphanumeric_words(lower) {
             words += 1;
-            let word = &lower[run];
             english += usize::from(word.len() >= MIN_ENGLISH_WORD_BYTES && self.function_words.contains(word));
         }
         2 * latin >= letters && english as f32 >= MIN_ENGLISH_SHARE * words as f32 && words > 0

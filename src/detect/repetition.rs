@@ -324,9 +324,8 @@ fn compared_chars(lower: &str) -> Vec<char> {
 }
 
 /// Calls `f` on each word of a lowercased sentence: runs of letters and digits.
-fn for_each_word<'a>(lower: &'a str, mut f: impl FnMut(&'a str)) {
-    let alphanumeric = |c: char| c.is_alphanumeric();
-    crate::analysis::word_runs(lower, alphanumeric, alphanumeric).for_each(|run| f(&lower[run]));
+fn for_each_word<'a>(lower: &'a str, f: impl FnMut(&'a str)) {
+    crate::analysis::alphanumeric_words(lower).for_each(f);
 }
 
 #[cfg(test)]

@@ -208,19 +208,13 @@ pub struct FitArgs {
     /// how much a cross-validated figure moves with the split alone.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub fold_seed: u64,
-    /// Gradient-descent iterations (filler model).
-    #[arg(long, default_value_t = 400)]
-    pub iterations: usize,
-    /// L2 regularisation (filler model).
-    #[arg(long, default_value_t = 1e-3)]
-    pub l2: f32,
-    /// Boosted trees (line classifier).
+    /// Boosted trees (of each stage of the line classifier, or of the filler model).
     #[arg(long, default_value_t = 200)]
     pub trees: usize,
-    /// Depth of each tree (line classifier).
+    /// Depth of each tree.
     #[arg(long, default_value_t = 3, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=residue::trees::MAX_DEPTH as u64))]
     pub depth: usize,
-    /// Learning rate of the boosting (line classifier).
+    /// Learning rate of the boosting.
     #[arg(long, default_value_t = 0.1)]
     pub learning_rate: f32,
     /// Decision threshold written to the model (default: 0.4 for the line classifier, where

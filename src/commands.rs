@@ -696,8 +696,6 @@ fn fit(args: FitArgs) -> Result<Outcome> {
     let model = load_model(args.common.model.as_deref())?;
     let mut options = FitOptions {
         folds: args.folds.max(2),
-        iterations: args.iterations,
-        l2: args.l2,
         threshold: args.threshold.unwrap_or(residue::fit::LINE_THRESHOLD),
         fold_seed: args.fold_seed,
         trees: args.trees.max(1),

@@ -13,11 +13,10 @@ use crate::eval::labelled::{self, LineReport, line_labels};
 use crate::eval::metrics::Confusion;
 use crate::line_model::{LineModel, SecondFeatures, first_probabilities, second_feature_names, second_inputs};
 use crate::lines::{FEATURE_NAMES, LineFeatures};
-use crate::logistic::{self, Sample, TrainOptions};
 use crate::model::Model;
 use crate::record::Record;
 use crate::score::Scorer;
-use crate::trees::{self, TreeEnsemble, TreeOptions};
+use crate::trees::{self, Sample, TreeEnsemble, TreeOptions};
 
 /// One page's lines as the classifier reads them.
 pub struct PageLines {
@@ -40,9 +39,11 @@ impl PageLines {
         &'a self,
         inputs: &'a [Option<[f32; N]>],
     ) -> impl Iterator<Item = trees::Sample<'a>> {
-        inputs.iter().zip(&self.labels).zip(&self.weights).filter_map(|((x, label), &weight)| {
-            Some(trees::Sample { features: x.as_ref()?, positive: (*label)?, weight })
-        })
+        inputs
+            .iter()
+            .zip(&self.labels)
+            .zip(&self.weights)
+            .filter_map(|((x, label), &weight)| Some(Sample { features: x.as_ref()?, positive: (*label)?, weight }))
     }
 
     /// The summed weight of the labelled lines.
@@ -75,10 +76,9 @@ pub struct FitOptions {
     pub folds: usize,
     /// Deals pages (or pairs) into folds differently; 0 is the default assignment.
     pub fold_seed: u64,
-    pub iterations: usize,
-    pub l2: f32,
     pub threshold: f32,
-    /// The line classifier's boosting: trees, their depth, the learning rate.
+    /// The boosting of both models (line classifier, filler style): trees, their depth, the
+    /// learning rate.
     pub trees: usize,
     pub depth: usize,
     pub learning_rate: f32,
@@ -94,8 +94,6 @@ impl Default for FitOptions {
         FitOptions {
             folds: 5,
             fold_seed: 0,
-            iterations: 400,
-            l2: 1e-3,
             threshold: LINE_THRESHOLD,
             trees: trees.trees,
             depth: trees.depth,
@@ -369,7 +367,7 @@ impl CrossValidated {
 /// Cross-validated figures of the filler model, per generator.
 pub struct FillerFit {
     pub summary: Vec<String>,
-    pub model: crate::logistic::LogisticModel,
+    pub model: TreeEnsemble,
 }
 
 /// Fits `filler.toml` on records with `labels.filler`: k-fold cross-validation grouped by
@@ -392,7 +390,13 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
             Some((scorer.filler_features(&r.text), label, group, generator))
         })
         .collect();
-    let settings = TrainOptions { iterations: options.iterations, l2: options.l2, threshold: options.threshold };
+    let settings = TreeOptions {
+        trees: options.trees,
+        depth: options.depth,
+        learning_rate: options.learning_rate,
+        threshold: options.threshold,
+        ..TreeOptions::default()
+    };
     let mut held_out: Vec<(f64, bool, String)> = Vec::new();
     for fold in 0..options.folds {
         let samples: Vec<Sample> = rows
@@ -400,7 +404,7 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
             .filter(|r| fold_of(&r.2, options.folds, options.fold_seed) != fold)
             .map(|r| Sample { features: &r.0, positive: r.1, weight: 1.0 })
             .collect();
-        let fold_model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, String::new());
+        let fold_model = trees::train(&samples, &STYLE_FEATURE_NAMES, &settings, String::new());
         for row in rows.iter().filter(|r| fold_of(&r.2, options.folds, options.fold_seed) == fold) {
             held_out.push((f64::from(fold_model.probability(&row.0)), row.1, row.3.clone()));
         }
@@ -426,13 +430,14 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
     }
     let samples: Vec<Sample> = rows.iter().map(|r| Sample { features: &r.0, positive: r.1, weight: 1.0 }).collect();
     let note = format!(
-        "residue fit (filler) --folds {} --iterations {} --l2 {}\n{}",
+        "residue fit (filler) --folds {} --trees {} --depth {} --learning-rate {}\n{}",
         options.folds,
-        options.iterations,
-        options.l2,
+        options.trees,
+        options.depth,
+        options.learning_rate,
         summary.join("\n")
     );
-    let model = logistic::train(&samples, &STYLE_FEATURE_NAMES, &settings, note);
+    let model = trees::train(&samples, &STYLE_FEATURE_NAMES, &settings, note);
     Ok(FillerFit { summary, model })
 }
 

@@ -17,7 +17,6 @@ pub mod language;
 pub mod lexicon;
 pub mod line_model;
 pub mod lines;
-pub mod logistic;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -224,7 +224,7 @@ pub struct Model {
     /// The fitted line classifier (`lines.toml`), if the model has one.
     pub line_model: Option<crate::line_model::LineModel>,
     /// The fitted stylometric filler model (`filler.toml`), if the model has one.
-    pub filler_model: Option<crate::logistic::LogisticModel>,
+    pub filler_model: Option<crate::trees::TreeEnsemble>,
 }
 
 impl Model {
@@ -297,7 +297,7 @@ impl Model {
             None => None,
         };
         let filler_model = match files.get("filler.toml") {
-            Some(text) => Some(crate::logistic::LogisticModel::parse(
+            Some(text) => Some(crate::trees::TreeEnsemble::parse(
                 text,
                 &named("filler.toml"),
                 &crate::detect::filler::STYLE_FEATURE_NAMES,

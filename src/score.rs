@@ -389,8 +389,8 @@ impl Scorer {
     }
 
     /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
-    /// the `filler` column uses it) and each feature's push towards "machine" (weight ×
-    /// standardised value), strongest first; or that it did not read the text (see
+    /// the `filler` column uses it) and each feature's push towards "machine" (its share of
+    /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`]), strongest first; or that it did not read the text (see
     /// [`crate::detect::filler::Filler::style_applies`]). `None` without a filler model.
     pub fn filler_style(&self, text: &str) -> Option<FillerStyle> {
         let model = self.model.filler_model.as_ref()?;
@@ -402,12 +402,8 @@ impl Scorer {
         }
         let features = self.filler_features_of(&analysis, &context);
         let p = self.filler_probe.style_probability(&features)?;
-        let mut pushes: Vec<(String, f32)> = model
-            .feature
-            .iter()
-            .zip(&features)
-            .map(|(f, value)| (f.name.clone(), f.weight * (value - f.mean) / f.std))
-            .collect();
+        let mut pushes: Vec<(String, f32)> =
+            model.features.iter().cloned().zip(model.contributions(&features)).collect();
         pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         Some(FillerStyle::Read { probability: p, pushes })
     }

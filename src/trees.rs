@@ -1,6 +1,7 @@
-//! Gradient-boosted decision trees: the line classifier of `models/lines.toml`, and its
-//! training (`residue fit`). Plain Rust: a few dozen features and tens of thousands of lines
-//! need nothing more than histograms of quantile bins and depth-limited trees.
+//! Gradient-boosted decision trees: the line classifier of `models/lines.toml` and the
+//! stylometric filler model of `models/filler.toml`, and their training (`residue fit`). Plain
+//! Rust: a few dozen features and tens of thousands of lines need nothing more than histograms
+//! of quantile bins and depth-limited trees.
 //!
 //! A tree reads interactions a linear model cannot (a short line is navigation at the top of
 //! a page and a heading inside the article), and every prediction still splits into one

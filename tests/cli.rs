@@ -1309,25 +1309,27 @@ fn sigint_leaves_the_output_complete_or_absent_and_no_temporary_file() {
     assert!(interrupted > 0, "no run was interrupted: the input is too small to catch one running");
 }
 
+/// A copy of the project's `models/` at `to`, for `--model` to read.
+fn copy_models(to: &Path) {
+    fn walk(from: &Path, to: &Path) {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                walk(&entry.path(), &to.join(entry.file_name()));
+            } else {
+                fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+            }
+        }
+    }
+    walk(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"), to)
+}
+
 #[test]
 fn a_broken_model_file_names_its_file_and_line_and_exits_1() {
     let dir = TempDir::new().unwrap();
     let model = dir.path().join("model");
-    let copy = |from: &Path, to: &Path| {
-        fn walk(from: &Path, to: &Path) {
-            fs::create_dir_all(to).unwrap();
-            for entry in fs::read_dir(from).unwrap() {
-                let entry = entry.unwrap();
-                if entry.file_type().unwrap().is_dir() {
-                    walk(&entry.path(), &to.join(entry.file_name()));
-                } else {
-                    fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-                }
-            }
-        }
-        walk(from, to)
-    };
-    copy(&Path::new(env!("CARGO_MANIFEST_DIR")).join("models"), &model);
+    copy_models(&model);
     let lexicon = model.join("en/paywall.tsv");
     let mut text = fs::read_to_string(&lexicon).unwrap();
     let lines_before = text.lines().count();
@@ -1389,4 +1391,78 @@ fn fit_held_out_writes_each_pages_gold_and_held_out_labels() {
     }
     // A dry run writes no model (the default output is models/lines.toml under the cwd).
     assert!(!dir.path().join("models").exists());
+}
+
+/// A reporter's paragraph: quotes, attribution, names and numbers, uneven sentences.
+fn reported_text(n: usize) -> String {
+    format!(
+        "Police in Leeds arrested a {age}-year-old man on Tuesday after {count} cars were damaged on \
+         Harehills Road, officers said. \"We had {calls} calls before midnight,\" Sgt Ann Marsh told \
+         the BBC. He was bailed. The council said repairs would cost £{cost},000 and take until March. \
+         \"It's the third time this year,\" said shopkeeper Ravi Patel, {shop}. Why now? Nobody knows.",
+        age = 20 + n % 30,
+        count = 3 + n % 9,
+        calls = 10 + n,
+        cost = 4 + n % 17,
+        shop = 40 + n % 20,
+    )
+}
+
+/// Even, general prose without a source or a number.
+fn generated_text(n: usize) -> String {
+    let topics = ["the community", "local residents", "the wider region", "many families", "the local economy"];
+    let topic = topics[n % topics.len()];
+    format!(
+        "The incident has raised important questions about safety and responsibility for {topic}. Many \
+         people believe that a more comprehensive approach could help to address these underlying \
+         challenges over time. Authorities are expected to consider a range of potential measures in \
+         the coming months. Ultimately, the situation highlights the need for continued cooperation \
+         and meaningful dialogue between all of the stakeholders involved in {topic}."
+    )
+}
+
+#[test]
+fn fit_filler_writes_a_tree_model_that_scoring_reads_and_explain_names() {
+    let dir = TempDir::new().unwrap();
+    let pairs: Vec<serde_json::Value> = (0..24)
+        .flat_map(|n| {
+            let pair = format!("xsum-testgen-{n}");
+            [
+                serde_json::json!({"id": format!("h{n}"), "pair_id": pair, "text": reported_text(n), "labels": {"filler": false}}),
+                serde_json::json!({"id": format!("m{n}"), "pair_id": pair, "text": generated_text(n), "labels": {"filler": true}}),
+            ]
+        })
+        .collect();
+    let input = write_article(dir.path(), "pairs.jsonl", jsonl(&pairs));
+    let model = dir.path().join("model");
+    copy_models(&model);
+    let output = residue()
+        .args(["fit", "--folds", "3", "--trees", "50", "-o"])
+        .arg(model.join("filler.toml"))
+        .arg(&input)
+        .output()
+        .unwrap();
+    assert_exit(&output, 0);
+    let printed = stdout_of(&output);
+    assert!(printed.contains("3-fold by pair, testgen: AUROC 1.000"), "{printed}");
+    let fitted = fs::read_to_string(model.join("filler.toml")).unwrap();
+    assert!(fitted.starts_with("fitted = \"\"\"\nresidue fit (filler) --folds 3 --trees 50"), "{fitted}");
+
+    // The fitted file is the model that `--model` scores with: the machine text is read as such.
+    let human = write_article(dir.path(), "human.txt", reported_text(99));
+    let machine = write_article(dir.path(), "machine.txt", generated_text(99));
+    let out = dir.path().join("scores.csv");
+    let output = run_score(&[&"--model", &model, &human, &machine, &"-o", &out]);
+    assert_exit(&output, 0);
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let filler = headers.iter().position(|h| h == "filler").unwrap();
+    let scores: Vec<f32> = reader.records().map(|r| r.unwrap()[filler].parse().unwrap()).collect();
+    assert!(scores[0] < 0.1 && scores[1] > 0.5, "human then machine: {scores:?}");
+
+    let output = residue().args(["explain", "--model"]).arg(&model).arg(&machine).output().unwrap();
+    assert_exit(&output, 0);
+    let explained = stdout_of(&output);
+    let style = explained.lines().find(|l| l.contains("filler style model p")).expect(&explained);
+    assert!(style.contains("strongest pushes: ") && style.contains(" +"), "{style}");
 }

@@ -6,8 +6,8 @@ use rustc_hash::FxHashSet as HashSet;
 use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
 use crate::analysis::{Analysis, word_runs};
 use crate::error::Result;
-use crate::logistic::LogisticModel;
 use crate::model::{Category, Model, Weights};
+use crate::trees::TreeEnsemble;
 
 /// Detects machine-written and machine-translated filler.
 pub struct Filler {
@@ -17,7 +17,7 @@ pub struct Filler {
     spacing: Option<RuleRef>,
     chatbot: Option<LexiconRule>,
     /// The stylometric model (`filler.toml`): machine-written prose without stock phrases.
-    style: Option<LogisticModel>,
+    style: Option<TreeEnsemble>,
     style_rule: Option<RuleRef>,
     /// English function words (lowercase).
     function_words: HashSet<String>,

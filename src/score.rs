@@ -375,12 +375,14 @@ impl Scorer {
         (context, findings, scores)
     }
 
-    /// The stylometric filler features of `text`: what `residue fit` trains `filler.toml` on.
-    pub fn filler_features(&self, text: &str) -> Vec<f32> {
+    /// The stylometric filler features of `text`, what `residue fit` trains `filler.toml` on;
+    /// `None` for a text the model does not read (see
+    /// [`crate::detect::filler::Filler::style_applies`]).
+    pub fn filler_features(&self, text: &str) -> Option<Vec<f32>> {
         let analysis = Analysis::new(text, self.analysis_limit);
         let mut ignored = Vec::new();
         let context = self.context(&analysis, &mut ignored);
-        self.filler_features_of(&analysis, &context)
+        self.filler_probe.style_applies(&analysis, &context).then(|| self.filler_features_of(&analysis, &context))
     }
 
     fn filler_features_of(&self, analysis: &Analysis, context: &Context) -> Vec<f32> {

@@ -1424,7 +1424,7 @@ fn generated_text(n: usize) -> String {
 #[test]
 fn fit_filler_writes_a_tree_model_that_scoring_reads_and_explain_names() {
     let dir = TempDir::new().unwrap();
-    let pairs: Vec<serde_json::Value> = (0..24)
+    let mut pairs: Vec<serde_json::Value> = (0..24)
         .flat_map(|n| {
             let pair = format!("xsum-testgen-{n}");
             [
@@ -1433,6 +1433,12 @@ fn fit_filler_writes_a_tree_model_that_scoring_reads_and_explain_names() {
             ]
         })
         .collect();
+    // Line-labelled pages lend their human article (`gold_body`) as human text.
+    for n in 30..33 {
+        let article = reported_text(n);
+        pairs.push(serde_json::json!({"id": format!("page{n}"), "text": format!("Home | News\n{article}"),
+            "line_labels": ["boilerplate", "content"], "gold_body": article}));
+    }
     let input = write_article(dir.path(), "pairs.jsonl", jsonl(&pairs));
     let model = dir.path().join("model");
     copy_models(&model);
@@ -1444,7 +1450,8 @@ fn fit_filler_writes_a_tree_model_that_scoring_reads_and_explain_names() {
         .unwrap();
     assert_exit(&output, 0);
     let printed = stdout_of(&output);
-    assert!(printed.contains("3-fold by pair, testgen: AUROC 1.000"), "{printed}");
+    assert!(printed.contains("3-fold by pair and page, testgen: AUROC 1.000"), "{printed}");
+    assert!(printed.contains("human articles (gold_body): 0 of 3 at 0.5 after the prior shift"), "{printed}");
     let fitted = fs::read_to_string(model.join("filler.toml")).unwrap();
     assert!(fitted.starts_with("fitted = \"\"\"\nresidue fit (filler) --folds 3 --trees 50"), "{fitted}");
 

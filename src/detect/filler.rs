@@ -141,9 +141,7 @@ impl Filler {
     /// of weights.toml before they count.
     pub fn style_probability(&self, features: &[f32]) -> Option<f32> {
         let model = self.style.as_ref()?;
-        let fitted = model.probability(features).clamp(1e-6, 1.0 - 1e-6);
-        let logit = (fitted / (1.0 - fitted)).ln() + self.weights.filler.style_prior_logit;
-        Some(1.0 / (1.0 + (-logit).exp()))
+        Some(shift_log_odds(model.probability(features), self.weights.filler.style_prior_logit))
     }
 
     /// The rule-based findings: stock phrases, spinner phrases, chatbot turns, MT capitals,
@@ -286,6 +284,13 @@ impl Filler {
             per_word(contractions),
         ]
     }
+}
+
+/// `p` with `shift` added to its log-odds: how the `filler` column reads the style model, whose
+/// balanced training pairs overstate how common machine text is (`style_prior_logit`).
+pub fn shift_log_odds(p: f32, shift: f32) -> f32 {
+    let p = p.clamp(1e-6, 1.0 - 1e-6);
+    1.0 / (1.0 + (-((p / (1.0 - p)).ln() + shift)).exp())
 }
 
 /// What the style features ask of a distinct word.

@@ -94,8 +94,14 @@ impl LineModel {
     pub fn probabilities(&self, features: &[Option<LineFeatures>]) -> Vec<Option<f32>> {
         let mut probabilities = first_probabilities(&self.first, features);
         if let Some(second) = &self.second {
-            let first = probabilities.clone();
-            for_each_second_input(features, &first, |i, x| probabilities[i] = Some(second.probability(x)));
+            let (mut lines, mut inputs) = (Vec::new(), Vec::new());
+            for_each_second_input(features, &probabilities, |i, x| {
+                lines.push(i);
+                inputs.push(*x);
+            });
+            for (i, p) in lines.into_iter().zip(second.probabilities(&inputs)) {
+                probabilities[i] = Some(p);
+            }
         }
         probabilities
     }
@@ -125,7 +131,9 @@ impl LineModel {
 
 /// The first stage's probability of every line with features.
 pub fn first_probabilities(first: &TreeEnsemble, features: &[Option<LineFeatures>]) -> Vec<Option<f32>> {
-    features.iter().map(|f| f.as_ref().map(|f| first.probability(f))).collect()
+    let rows: Vec<&LineFeatures> = features.iter().flatten().collect();
+    let mut probabilities = first.probabilities(&rows).into_iter();
+    features.iter().map(|f| f.as_ref().and_then(|_| probabilities.next())).collect()
 }
 
 /// The second stage's input for every line with features: its first-stage features, then

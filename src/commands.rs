@@ -693,7 +693,6 @@ fn eval(args: EvalArgs) -> Result<Outcome> {
 
 fn fit(args: FitArgs) -> Result<Outcome> {
     use residue::fit::{FitOptions, cross_validate, load_pages, train};
-    let model = load_model(args.common.model.as_deref())?;
     let mut options = FitOptions {
         folds: args.folds.max(2),
         threshold: args.threshold.unwrap_or(residue::fit::LINE_THRESHOLD),
@@ -714,6 +713,9 @@ fn fit(args: FitArgs) -> Result<Outcome> {
         let is_filler = first
             .iter()
             .any(|r| r.fields.as_ref().and_then(|f| f.get("labels")).and_then(|l| l.get("filler")).is_some());
+        // Read without the file this fit replaces: neither model's features depend on it.
+        let refitted = if is_filler { "filler.toml" } else { "lines.toml" };
+        let model = Model::without(args.common.model.as_deref(), &[refitted])?;
         if is_filler {
             options.threshold = args.threshold.unwrap_or(0.5);
             let mut records = first;

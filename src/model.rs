@@ -230,16 +230,31 @@ pub struct Model {
 impl Model {
     /// The model embedded in the binary (the repository's `models/`).
     pub fn embedded() -> Result<Self> {
-        let files: BTreeMap<String, String> =
-            EMBEDDED_MODEL.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect();
-        Self::from_files(&files, "models")
+        Self::without(None, &[])
     }
 
     /// Reads a model directory of the same layout as the repository's `models/`.
     pub fn from_dir(dir: &Path) -> Result<Self> {
-        let mut files = BTreeMap::new();
-        read_tree(dir, dir, &mut files)?;
-        Self::from_files(&files, &dir.display().to_string())
+        Self::without(Some(dir), &[])
+    }
+
+    /// The model of `dir` (the built-in one for `None`) with the files `left_out` missing:
+    /// `residue fit` reads the model without the file it is about to write, so that a file
+    /// fitted for another list of features (the list just changed) does not stop its refit.
+    pub fn without(dir: Option<&Path>, left_out: &[&str]) -> Result<Self> {
+        let (mut files, origin) = match dir {
+            Some(dir) => {
+                let mut files = BTreeMap::new();
+                read_tree(dir, dir, &mut files)?;
+                (files, dir.display().to_string())
+            }
+            None => (
+                EMBEDDED_MODEL.iter().map(|(path, text)| (path.to_string(), text.to_string())).collect(),
+                "models".to_string(),
+            ),
+        };
+        files.retain(|name, _| !left_out.contains(&name.as_str()));
+        Self::from_files(&files, &origin)
     }
 
     /// Builds a model from (relative path, contents) pairs; `origin` prefixes messages.

@@ -1442,8 +1442,15 @@ fn fit_filler_writes_a_tree_model_that_scoring_reads_and_explain_names() {
     let input = write_article(dir.path(), "pairs.jsonl", jsonl(&pairs));
     let model = dir.path().join("model");
     copy_models(&model);
+    // A filler model of other features (the list changed) cannot be read, but it can be refitted.
+    fs::write(model.join("filler.toml"), "base = 0.0\nthreshold = 0.5\nfeatures = [\"old\"]\ntrees = []\n").unwrap();
+    let stale = run_score(&[&"--model", &model, &input, &"-o", &dir.path().join("stale.csv")]);
+    assert_exit(&stale, 1);
+    assert!(stderr_of(&stale).contains("filler.toml"), "{}", stderr_of(&stale));
     let output = residue()
-        .args(["fit", "--folds", "3", "--trees", "50", "-o"])
+        .args(["fit", "--folds", "3", "--trees", "50", "--model"])
+        .arg(&model)
+        .arg("-o")
         .arg(model.join("filler.toml"))
         .arg(&input)
         .output()

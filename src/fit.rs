@@ -172,7 +172,8 @@ fn fold_by_hash(key: impl Hash, folds: usize) -> usize {
     (hasher.finish() % folds as u64) as usize
 }
 
-/// Fits one ensemble on `samples` with the options' boosting settings.
+/// Fits one ensemble (a line-classifier stage, the filler model) on `samples` with the
+/// options' boosting settings.
 fn train_stage(samples: &[trees::Sample], names: &[&str], options: &FitOptions, fitted: String) -> TreeEnsemble {
     let settings = TreeOptions {
         trees: options.trees,
@@ -423,19 +424,12 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
             })
         })
         .collect();
-    let settings = TreeOptions {
-        trees: options.trees,
-        depth: options.depth,
-        learning_rate: options.learning_rate,
-        threshold: options.threshold,
-        ..TreeOptions::default()
-    };
     // (probability, machine, generator) of every row, from the fold that left it out.
     let mut held_out: Vec<(f64, bool, &str)> = Vec::new();
     for fold in 0..options.folds {
         let in_fold = |r: &FillerRow| fold_of(&r.group, options.folds, options.fold_seed) == fold;
         let samples: Vec<Sample> = rows.iter().filter(|r| !in_fold(r)).map(FillerRow::sample).collect();
-        let fold_model = trees::train(&samples, &STYLE_FEATURE_NAMES, &settings, String::new());
+        let fold_model = train_stage(&samples, &STYLE_FEATURE_NAMES, options, String::new());
         for row in rows.iter().filter(|r| in_fold(r)) {
             held_out.push((f64::from(fold_model.probability(&row.features)), row.machine, &row.generator));
         }
@@ -479,7 +473,7 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
         summary.join("\n")
     );
     let samples: Vec<Sample> = rows.iter().map(FillerRow::sample).collect();
-    let model = trees::train(&samples, &STYLE_FEATURE_NAMES, &settings, note);
+    let model = train_stage(&samples, &STYLE_FEATURE_NAMES, options, note);
     Ok(FillerFit { summary, model })
 }
 

@@ -406,13 +406,19 @@ mod tests {
         out
     }
 
-    #[test]
-    fn trees_learn_an_interaction_and_round_trip_through_toml() {
+    /// An ensemble fitted on [`xor_samples`], with them.
+    fn fitted_on_xor(trees: usize, depth: usize) -> (Vec<[f32; 3]>, TreeEnsemble) {
         let data = xor_samples();
         let samples: Vec<Sample> =
             data.iter().map(|d| Sample { features: &d[..2], positive: d[2] > 0.5, weight: 1.0 }).collect();
-        let options = TreeOptions { trees: 40, depth: 2, learning_rate: 0.3, ..TreeOptions::default() };
+        let options = TreeOptions { trees, depth, learning_rate: 0.3, ..TreeOptions::default() };
         let model = train(&samples, &["a", "b"], &options, "test".into());
+        (data, model)
+    }
+
+    #[test]
+    fn trees_learn_an_interaction_and_round_trip_through_toml() {
+        let (data, model) = fitted_on_xor(40, 2);
         let right = data.iter().filter(|d| (model.probability(&d[..2]) >= 0.5) == (d[2] > 0.5)).count();
         assert!(right as f32 / data.len() as f32 > 0.97, "{right} of {}", data.len());
         let parsed = TreeEnsemble::parse(&model.to_toml(), "lines.toml", &["a", "b"]).unwrap();
@@ -422,12 +428,8 @@ mod tests {
 
     #[test]
     fn probabilities_of_many_rows_are_each_rows_probability_bit_for_bit() {
-        let data = xor_samples();
-        let samples: Vec<Sample> =
-            data.iter().map(|d| Sample { features: &d[..2], positive: d[2] > 0.5, weight: 1.0 }).collect();
         // Depth 3 with leaves above the last level (a tree stops where its data does).
-        let options = TreeOptions { trees: 30, depth: 3, learning_rate: 0.3, ..TreeOptions::default() };
-        let model = train(&samples, &["a", "b"], &options, String::new());
+        let (data, model) = fitted_on_xor(30, 3);
         // Every count of rows around the lane width, and NaN (which goes right, as fitted).
         let mut rows: Vec<[f32; 2]> = data.iter().map(|d| [d[0], d[1]]).collect();
         rows.extend([[f32::NAN, 0.3], [0.7, f32::NAN], [f32::INFINITY, -1.0]]);

@@ -226,7 +226,9 @@ fn fill_sandwiched(analysis: &Analysis, labels: &mut [LineLabel]) {
 
 /// Words of four letters or more that are not function words.
 fn content_words<'a>(lower: &'a str, function_words: &HashSet<String>) -> impl Iterator<Item = &'a str> {
-    lower.split(|c: char| !c.is_alphanumeric()).filter(|w| w.chars().count() >= 4 && !function_words.contains(*w))
+    lower
+        .split(|c: char| !crate::analysis::is_alphanumeric(c))
+        .filter(|w| w.chars().count() >= 4 && !function_words.contains(*w))
 }
 
 /// The label slot with the most evidence, if it reaches `at`.

@@ -55,7 +55,7 @@ impl LanguageGuesser {
         let mut seen = vec![false; self.words.len()];
         let sample = &lower[..crate::analysis::floor_char_boundary(lower, SAMPLE_BYTES)];
         let mut words = 0usize;
-        for word in sample.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        for word in sample.split(|c: char| !crate::analysis::is_alphanumeric(c)).filter(|w| !w.is_empty()) {
             words += 1;
             if word.len() > self.longest {
                 continue;

@@ -403,7 +403,7 @@ fn is_word_boundary(line: &str, start: usize, end: usize) -> bool {
 
 /// Letters, digits and the underscore of icon names make up words.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    crate::analysis::is_alphanumeric(c) || c == '_'
 }
 
 #[cfg(test)]

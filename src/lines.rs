@@ -361,9 +361,9 @@ fn is_comments_marker(lower: &str, words: u32) -> bool {
 fn is_dateline(text: &str) -> bool {
     let head = &text[..crate::analysis::floor_char_boundary(text, 60)];
     let first = head.split_whitespace().next().unwrap_or("");
-    let capitals = first.chars().filter(|c| c.is_alphabetic()).count();
+    let capitals = first.chars().filter(|&c| crate::analysis::is_alphabetic(c)).count();
     capitals >= 2
-        && first.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase)
+        && first.chars().filter(|&c| crate::analysis::is_alphabetic(c)).all(char::is_uppercase)
         && (head.contains(" — ") || head.contains(" – ") || head.contains(" - ") || head.contains("(AP)"))
 }
 
@@ -433,7 +433,7 @@ fn glued_headline_end(text: &str) -> Option<usize> {
                 return Some(at);
             }
         }
-        if c.is_alphabetic() {
+        if crate::analysis::is_alphabetic(c) {
             letters += 1;
             lowercase_run = if c.is_lowercase() { lowercase_run + 1 } else { 0 };
         } else {
@@ -476,7 +476,8 @@ fn glued_word_ends_cleanly(rest: &str) -> bool {
 
 /// Most of the headline's words (those opening with a letter) are capitalised.
 fn is_title_case(words: &[&str]) -> bool {
-    let lettered: Vec<&&str> = words.iter().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let lettered: Vec<&&str> =
+        words.iter().filter(|w| w.chars().next().is_some_and(crate::analysis::is_alphabetic)).collect();
     let capitalised = lettered.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
     !lettered.is_empty() && capitalised * 4 >= lettered.len() * 3
 }
@@ -512,7 +513,7 @@ fn mid_line_dateline(text: &str) -> bool {
 
 /// A word of capitals, dots and hyphens only ("WASHINGTON", "U.S.", "JAMMU-KASHMIR").
 fn is_capitals_word(word: &str) -> bool {
-    word.chars().any(char::is_alphabetic) && word.chars().all(|c| c.is_uppercase() || c == '.' || c == '-')
+    word.chars().any(crate::analysis::is_alphabetic) && word.chars().all(|c| c.is_uppercase() || c == '.' || c == '-')
 }
 
 fn ends_sentence(text: &str) -> bool {
@@ -557,7 +558,7 @@ fn char_stats(text: &str) -> CharStats {
             continue;
         }
         stats.visible += 1;
-        if c.is_alphabetic() {
+        if crate::analysis::is_alphabetic(c) {
             stats.letters += 1;
             stats.capitalised_words += usize::from(at_word_start && c.is_uppercase());
             stats.glued_words += usize::from(after_lowercase && c.is_uppercase());
@@ -569,7 +570,7 @@ fn char_stats(text: &str) -> CharStats {
             stats.separators += usize::from(matches!(c, '|' | '•' | '·' | '»' | '›' | '/'));
         }
         after_lowercase = c.is_lowercase();
-        at_word_start = !c.is_alphanumeric();
+        at_word_start = !crate::analysis::is_alphanumeric(c);
     }
     stats
 }

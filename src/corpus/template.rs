@@ -69,7 +69,7 @@ pub fn line_key(source: u64, line: &str) -> Option<u64> {
             seen_word = true;
             key.push(b'0');
         } else {
-            seen_word |= c.is_alphabetic();
+            seen_word |= crate::analysis::is_alphabetic(c);
             let mut buffer = [0u8; 4];
             for lower in c.to_lowercase() {
                 lower.encode_utf8(&mut buffer).bytes().for_each(|b| key.push(b));

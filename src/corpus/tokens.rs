@@ -129,7 +129,7 @@ impl Tokens {
             }
             let Some(c) = text[at..].chars().next() else { break };
             at += c.len_utf8();
-            if c.is_alphanumeric() {
+            if crate::analysis::is_alphanumeric(c) {
                 let mut buffer = [0u8; 4];
                 for lower in c.to_lowercase() {
                     state = lower.encode_utf8(&mut buffer).bytes().fold(state, fnv);

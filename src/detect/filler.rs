@@ -67,7 +67,7 @@ impl Filler {
         }
         let sample = &analysis.text[..crate::analysis::floor_char_boundary(analysis.text, STYLE_SAMPLE_BYTES)];
         let (mut latin, mut letters) = (0usize, 0usize);
-        for c in sample.chars().filter(|c| c.is_alphabetic()) {
+        for c in sample.chars().filter(|&c| crate::analysis::is_alphabetic(c)) {
             letters += 1;
             latin += usize::from(c.is_ascii_alphabetic() || ('\u{C0}'..='\u{24F}').contains(&c));
         }
@@ -175,7 +175,7 @@ impl Filler {
                     let before = &text[..offset];
                     let after = text[offset + 1..].chars().next();
                     let spaced = before.ends_with(' ')
-                        && before.trim_end().chars().next_back().is_some_and(char::is_alphanumeric);
+                        && before.trim_end().chars().next_back().is_some_and(crate::analysis::is_alphanumeric);
                     if spaced && after.is_none_or(char::is_whitespace) {
                         let start = line.start + before.trim_end().len();
                         findings.push(rule.finding(index, start, line.start + offset + 1, rule.weight));
@@ -221,7 +221,7 @@ impl Filler {
                 }
             }
             numbers.extend(number_spans(lower));
-            let is_word_char = |c: char| c.is_alphanumeric() || c == '\'' || c == '’';
+            let is_word_char = |c: char| crate::analysis::is_alphanumeric(c) || c == '\'' || c == '’';
             for (position, run) in word_runs(text, is_word_char, is_word_char).enumerate() {
                 let word = &text[run.clone()];
                 let lower_word = lower[run].trim_matches(['\'', '’']);
@@ -447,8 +447,10 @@ pub fn capitalised_function_words(
     let sentence = &text[start..end];
     // Words are runs of letters and digits, with the apostrophes inside them ("don't").
     let words = || {
-        word_runs(sentence, char::is_alphanumeric, |c| c.is_alphanumeric() || c == '\'' || c == '’')
-            .map(|run| (run.start, &sentence[run]))
+        word_runs(sentence, crate::analysis::is_alphanumeric, |c| {
+            crate::analysis::is_alphanumeric(c) || c == '\'' || c == '’'
+        })
+        .map(|run| (run.start, &sentence[run]))
     };
     let starts_upper = |word: &str| word.chars().next().is_some_and(char::is_uppercase);
     // One pass: candidates are kept as they come, and all dropped at the end if the sentence

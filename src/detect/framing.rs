@@ -64,7 +64,7 @@ impl Detector for Framing {
                 // A capitalised short quotation is usually a name: a placard, a title, a button.
                 let is_name = analysis.text[quote.start..quote.end]
                     .split_whitespace()
-                    .filter(|w| w.chars().next().is_some_and(char::is_alphabetic))
+                    .filter(|w| w.chars().next().is_some_and(crate::analysis::is_alphabetic))
                     .all(|w| w.chars().next().is_some_and(char::is_uppercase))
                     && quote.words > 1;
                 if quote.words == 0

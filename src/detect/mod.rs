@@ -203,10 +203,10 @@ fn addresses_reader(lower_line: &str) -> bool {
         "share",
         "accept",
     ];
-    let first = lower_line.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty()).unwrap_or("");
+    let first = lower_line.split(|c: char| !crate::analysis::is_alphanumeric(c)).find(|w| !w.is_empty()).unwrap_or("");
     IMPERATIVES.contains(&first)
         || lower_line
-            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .split(|c: char| !crate::analysis::is_alphanumeric(c) && c != '\'')
             .any(|w| matches!(w, "you" | "your" | "you're" | "you've" | "you'll"))
 }
 

@@ -263,23 +263,24 @@ pub fn is_unspaced_script(c: char) -> bool {
 /// character.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
-    match c {
-        '\0'..='\x7f' => c.is_ascii_alphanumeric(),
-        '\u{2000}'..='\u{206f}' => false,
-        '\u{c0}'..='\u{24f}' => c != '×' && c != '÷',
-        _ => c.is_alphanumeric(),
-    }
+    if c.is_ascii() { c.is_ascii_alphanumeric() } else { common_letter(c).unwrap_or_else(|| c.is_alphanumeric()) }
 }
 
-/// `char::is_alphabetic`, with the fast paths of [`is_alphanumeric`] (the three ranges hold
-/// no digit outside ASCII).
+/// `char::is_alphabetic`, with the fast paths of [`is_alphanumeric`] (its two non-ASCII
+/// ranges hold no digit).
 #[inline]
 pub fn is_alphabetic(c: char) -> bool {
+    if c.is_ascii() { c.is_ascii_alphabetic() } else { common_letter(c).unwrap_or_else(|| c.is_alphabetic()) }
+}
+
+/// Whether a non-ASCII character in General Punctuation or Latin U+00C0-U+024F is a letter;
+/// `None` outside them.
+#[inline]
+fn common_letter(c: char) -> Option<bool> {
     match c {
-        '\0'..='\x7f' => c.is_ascii_alphabetic(),
-        '\u{2000}'..='\u{206f}' => false,
-        '\u{c0}'..='\u{24f}' => c != '×' && c != '÷',
-        _ => c.is_alphabetic(),
+        '\u{2000}'..='\u{206f}' => Some(false),
+        '\u{c0}'..='\u{24f}' => Some(c != '×' && c != '÷'),
+        _ => None,
     }
 }
 

@@ -442,8 +442,7 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
     for name in std::iter::once("all").chain(generators) {
         let scored: Vec<(f64, bool)> =
             held_out.iter().filter(|h| name == "all" || h.2 == name).map(|h| (h.0, h.1)).collect();
-        let f = figures_of(name, &scored);
-        if f.positives == 0 {
+        if !scored.iter().any(|(_, machine)| *machine) {
             // Human texts only: how many the `filler` column (prior-shifted) would flag.
             let flagged = scored.iter().filter(|(p, _)| shift_log_odds(*p as f32, prior) >= 0.5).count();
             summary.push(format!(
@@ -454,6 +453,7 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
             ));
             continue;
         }
+        let f = figures_of(name, &scored);
         summary.push(format!(
             "filler style, {}-fold by pair and page, {name}: AUROC {:.3}, at 0.5 P {:.3} R {:.3} F1 {:.3} (n={})",
             options.folds,

@@ -382,27 +382,23 @@ impl Scorer {
         let analysis = Analysis::new(text, self.analysis_limit);
         let mut ignored = Vec::new();
         let context = self.context(&analysis, &mut ignored);
-        self.filler_probe.style_applies(&analysis, &context).then(|| self.filler_features_of(&analysis, &context))
-    }
-
-    fn filler_features_of(&self, analysis: &Analysis, context: &Context) -> Vec<f32> {
-        let findings = self.filler_probe.rule_findings(analysis, context);
-        self.filler_probe.style_features(analysis, context, &findings)
+        if !self.filler_probe.style_applies(&analysis, &context) {
+            return None;
+        }
+        let findings = self.filler_probe.rule_findings(&analysis, &context);
+        Some(self.filler_probe.style_features(&analysis, &context, &findings))
     }
 
     /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
     /// the `filler` column uses it) and each feature's push towards "machine" (its share of
-    /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`]), strongest first; or that it did not read the text (see
-    /// [`crate::detect::filler::Filler::style_applies`]). `None` without a filler model.
+    /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`]), strongest first;
+    /// or that it did not read the text ([`Self::filler_features`] is `None`). `None` without
+    /// a filler model.
     pub fn filler_style(&self, text: &str) -> Option<FillerStyle> {
         let model = self.model.filler_model.as_ref()?;
-        let analysis = Analysis::new(text, self.analysis_limit);
-        let mut ignored = Vec::new();
-        let context = self.context(&analysis, &mut ignored);
-        if !self.filler_probe.style_applies(&analysis, &context) {
+        let Some(features) = self.filler_features(text) else {
             return Some(FillerStyle::NotEnglish);
-        }
-        let features = self.filler_features_of(&analysis, &context);
+        };
         let p = self.filler_probe.style_probability(&features)?;
         let mut pushes: Vec<(String, f32)> =
             model.features.iter().cloned().zip(model.contributions(&features)).collect();

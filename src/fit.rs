@@ -397,7 +397,8 @@ impl FillerRow {
 /// cross-validation by pair and page, then a fit on everything. Texts the model would not
 /// read when scoring ([`crate::detect::filler::Filler::style_applies`]) are left out.
 pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Result<FillerFit> {
-    use crate::detect::filler::{STYLE_FEATURE_NAMES, shift_log_odds};
+    use crate::calibration::Platt;
+    use crate::detect::filler::{STYLE_FEATURE_NAMES, style_column};
     use crate::eval::labelled::figures_of;
     use serde_json::Value;
     let scorer = Scorer::new(model.clone())?;
@@ -424,29 +425,51 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
             })
         })
         .collect();
-    // (probability, machine, generator) of every row, from the fold that left it out.
-    let mut held_out: Vec<(f64, bool, &str)> = Vec::new();
+    // (log-odds, machine, generator, fold) of every row, from the fold that left it out.
+    let mut held_out: Vec<(f64, bool, &str, usize)> = Vec::new();
     for fold in 0..options.folds {
         let in_fold = |r: &FillerRow| fold_of(&r.group, options.folds, options.fold_seed) == fold;
         let samples: Vec<Sample> = rows.iter().filter(|r| !in_fold(r)).map(FillerRow::sample).collect();
         let fold_model = train_stage(&samples, &STYLE_FEATURE_NAMES, options, String::new());
         for row in rows.iter().filter(|r| in_fold(r)) {
-            held_out.push((f64::from(fold_model.probability(&row.features)), row.machine, &row.generator));
+            held_out.push((f64::from(fold_model.log_odds(&row.features)), row.machine, &row.generator, fold));
         }
     }
+    // The column's probability of every held-out row, through a calibration fitted on the
+    // other folds' held-out rows: the figures below are what unseen texts would get.
+    let prior = model.weights.filler.style_prior_logit;
+    let calibrated: Vec<f64> = {
+        let per_fold: Vec<Platt> = (0..options.folds)
+            .map(|fold| {
+                let others: Vec<(f64, bool)> = held_out.iter().filter(|h| h.3 != fold).map(|h| (h.0, h.1)).collect();
+                Platt::fit(&others)
+            })
+            .collect();
+        held_out.iter().map(|h| f64::from(style_column(Some(per_fold[h.3]), h.0 as f32, prior))).collect()
+    };
     let mut generators: Vec<&str> = held_out.iter().map(|h| h.2).collect();
     generators.sort();
     generators.dedup();
-    let prior = model.weights.filler.style_prior_logit;
     let mut summary = Vec::new();
-    for name in std::iter::once("all").chain(generators) {
-        let scored: Vec<(f64, bool)> =
-            held_out.iter().filter(|h| name == "all" || h.2 == name).map(|h| (h.0, h.1)).collect();
+    // "all" is the dev sets' whole mix; "pairs" the labelled pairs alone, balanced.
+    let with_articles = generators.contains(&HUMAN_ARTICLES);
+    let groups = ["all"].into_iter().chain(with_articles.then_some("pairs")).chain(generators);
+    for name in groups {
+        let scored: Vec<(f64, bool)> = held_out
+            .iter()
+            .zip(&calibrated)
+            .filter(|(h, _)| match name {
+                "all" => true,
+                "pairs" => h.2 != HUMAN_ARTICLES,
+                _ => h.2 == name,
+            })
+            .map(|(h, p)| (*p, h.1))
+            .collect();
         if !scored.iter().any(|(_, machine)| *machine) {
-            // Human texts only: how many the `filler` column (prior-shifted) would flag.
-            let flagged = scored.iter().filter(|(p, _)| shift_log_odds(*p as f32, prior) >= 0.5).count();
+            // Human texts only: how many the `filler` column would flag.
+            let flagged = scored.iter().filter(|(p, _)| *p >= 0.5).count();
             summary.push(format!(
-                "filler style, {}-fold by pair and page, {name}: {flagged} of {} at 0.5 after the prior shift ({:.3} kept under it)",
+                "filler style, {}-fold by pair and page, {name}: {flagged} of {} at 0.5, calibrated ({:.3} kept under it)",
                 options.folds,
                 scored.len(),
                 1.0 - flagged as f64 / scored.len().max(1) as f64
@@ -455,15 +478,23 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
         }
         let f = figures_of(name, &scored);
         summary.push(format!(
-            "filler style, {}-fold by pair and page, {name}: AUROC {:.3}, at 0.5 P {:.3} R {:.3} F1 {:.3} (n={})",
+            "filler style, {}-fold by pair and page, {name}: AUROC {:.3}, at 0.5 P {:.3} R {:.3} F1 {:.3}, best threshold {:.3} (F1 {:.3}), ECE {:.3} (n={})",
             options.folds,
             f.auroc.unwrap_or(f64::NAN),
             f.precision_at_half,
             f.recall_at_half,
             f.f1_at_half,
+            f.best_threshold,
+            f.best_f1,
+            f.ece,
             scored.len()
         ));
     }
+    let calibration = Platt::fit(&held_out.iter().map(|h| (h.0, h.1)).collect::<Vec<_>>());
+    summary.push(format!(
+        "filler style calibration (Platt, on every held-out log-odds): slope {:.4}, intercept {:.4}; prior shift {prior}",
+        calibration.slope, calibration.intercept
+    ));
     let note = format!(
         "residue fit (filler) --folds {} --trees {} --depth {} --learning-rate {}\n{}",
         options.folds,
@@ -473,7 +504,8 @@ pub fn fit_filler(model: &Model, records: &[Record], options: &FitOptions) -> Re
         summary.join("\n")
     );
     let samples: Vec<Sample> = rows.iter().map(FillerRow::sample).collect();
-    let model = train_stage(&samples, &STYLE_FEATURE_NAMES, options, note);
+    let mut model = train_stage(&samples, &STYLE_FEATURE_NAMES, options, note);
+    model.calibration = Some(calibration);
     Ok(FillerFit { summary, model })
 }
 

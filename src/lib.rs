@@ -6,6 +6,7 @@
 //! [`Assessment`] (scores, credibility, verdict) -> writers ([`output`]).
 
 pub mod analysis;
+pub mod calibration;
 pub mod corpus;
 pub mod detect;
 pub mod error;

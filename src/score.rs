@@ -198,7 +198,7 @@ fn is_markup(text: &str) -> bool {
 /// What `explain` shows of the stylometric filler model ([`Scorer::filler_style`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FillerStyle {
-    /// Its probability (prior-shifted) and each feature's push towards "machine", strongest first.
+    /// Its probability (calibrated, prior added) and each feature's push towards "machine", strongest first.
     Read { probability: f32, pushes: Vec<(String, f32)> },
     /// It did not read the text: the text is not English (or shows too little of it).
     NotEnglish,
@@ -389,7 +389,7 @@ impl Scorer {
         Some(self.filler_probe.style_features(&analysis, &context, &findings))
     }
 
-    /// The stylometric filler model's reading of `text`: its probability (prior-shifted, as
+    /// The stylometric filler model's reading of `text`: its probability (calibrated, as
     /// the `filler` column uses it) and each feature's push towards "machine" (its share of
     /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`]), strongest first;
     /// or that it did not read the text ([`Self::filler_features`] is `None`). `None` without

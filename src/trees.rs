@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::calibration::Platt;
 use crate::error::{Error, Result};
 
 /// A fitted ensemble: log-odds = `base` + the leaf value each tree gives.
@@ -29,6 +30,10 @@ pub struct TreeEnsemble {
     /// contribution to the log-odds (learning rate applied), kept on splits too so that
     /// predictions can be explained.
     pub trees: Vec<Vec<[f32; 5]>>,
+    /// How the log-odds map to a probability when the ensemble scores whole texts (the filler
+    /// model), fitted on held-out predictions; `None` reads the log-odds as they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calibration: Option<Platt>,
     /// The same trees as complete binary trees, as the hot path reads them.
     #[serde(skip)]
     complete: CompleteTrees,
@@ -108,6 +113,9 @@ impl TreeEnsemble {
         if !model.base.is_finite() || !model.threshold.is_finite() {
             return Err(invalid("base and threshold must be finite".into()));
         }
+        if model.calibration.is_some_and(|c| !(c.slope.is_finite() && c.slope > 0.0 && c.intercept.is_finite())) {
+            return Err(invalid("calibration needs a finite, positive slope and a finite intercept".into()));
+        }
         for (t, tree) in model.trees.iter().enumerate() {
             if tree.is_empty() {
                 return Err(invalid(format!("tree {t} has no nodes")));
@@ -166,11 +174,16 @@ impl TreeEnsemble {
 
     /// The probability of the positive class.
     pub fn probability(&self, features: &[f32]) -> f32 {
+        1.0 / (1.0 + (-self.log_odds(features)).exp())
+    }
+
+    /// The log-odds of the positive class: `base` plus each tree's leaf.
+    pub fn log_odds(&self, features: &[f32]) -> f32 {
         let CompleteTrees { depth, splits, leaves } = &self.complete;
         let (internal, width) = ((1usize << depth) - 1, 1usize << depth);
         let mut z = self.base;
         if *depth == 0 {
-            return 1.0 / (1.0 + (-leaves.iter().fold(z, |z, v| z + v)).exp());
+            return leaves.iter().fold(z, |z, v| z + v);
         }
         for (splits, leaves) in splits.chunks_exact(internal).zip(leaves.chunks_exact(width)) {
             let mut at = 0;
@@ -181,7 +194,7 @@ impl TreeEnsemble {
             }
             z += leaves[at - internal];
         }
-        1.0 / (1.0 + (-z).exp())
+        z
     }
 
     /// [`Self::probability`] of every row, bit for bit, walking [`LANES`] rows through each tree
@@ -296,6 +309,7 @@ pub fn train(samples: &[Sample], names: &[&str], options: &TreeOptions, fitted: 
         base,
         features: names.iter().map(|n| n.to_string()).collect(),
         trees,
+        calibration: None,
         complete: CompleteTrees::default(),
     };
     model.compile();

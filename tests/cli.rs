@@ -1458,9 +1458,11 @@ fn fit_filler_writes_a_tree_model_that_scoring_reads_and_explain_names() {
     assert_exit(&output, 0);
     let printed = stdout_of(&output);
     assert!(printed.contains("3-fold by pair and page, testgen: AUROC 1.000"), "{printed}");
-    assert!(printed.contains("human articles (gold_body): 0 of 3 at 0.5 after the prior shift"), "{printed}");
+    assert!(printed.contains("human articles (gold_body): 0 of 3 at 0.5, calibrated"), "{printed}");
     let fitted = fs::read_to_string(model.join("filler.toml")).unwrap();
     assert!(fitted.starts_with("fitted = \"\"\"\nresidue fit (filler) --folds 3 --trees 50"), "{fitted}");
+    // The calibration fitted on the held-out log-odds is written with the trees.
+    assert!(fitted.contains("\n[calibration]\nslope = "), "{fitted}");
 
     // The fitted file is the model that `--model` scores with: the machine text is read as such.
     let human = write_article(dir.path(), "human.txt", reported_text(99));

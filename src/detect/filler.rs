@@ -5,6 +5,7 @@ use rustc_hash::FxHashSet as HashSet;
 
 use super::{Context, Detector, Finding, LexiconRule, RuleRef, Signal, saturate};
 use crate::analysis::{Analysis, word_runs};
+use crate::calibration::Platt;
 use crate::error::Result;
 use crate::model::{Category, Model, Weights};
 use crate::trees::TreeEnsemble;
@@ -136,12 +137,10 @@ pub const STYLE_FEATURE_NAMES: [&str; 22] = [
 
 impl Filler {
     /// The stylometric model's probability that the text is machine-written, from
-    /// [`Self::style_features`]; `None` without a model. The model is fitted on balanced
-    /// pairs; real corpora hold far fewer machine texts, so its odds are shifted by the prior
-    /// of weights.toml before they count.
+    /// [`Self::style_features`]; `None` without a model. See [`style_column`].
     pub fn style_probability(&self, features: &[f32]) -> Option<f32> {
         let model = self.style.as_ref()?;
-        Some(shift_log_odds(model.probability(features), self.weights.filler.style_prior_logit))
+        Some(style_column(model.calibration, model.log_odds(features), self.weights.filler.style_prior_logit))
     }
 
     /// The rule-based findings: stock phrases, spinner phrases, chatbot turns, MT capitals,
@@ -286,11 +285,13 @@ impl Filler {
     }
 }
 
-/// `p` with `shift` added to its log-odds: how the `filler` column reads the style model, whose
-/// balanced training pairs overstate how common machine text is (`style_prior_logit`).
-pub fn shift_log_odds(p: f32, shift: f32) -> f32 {
-    let p = p.clamp(1e-6, 1.0 - 1e-6);
-    1.0 / (1.0 + (-((p / (1.0 - p)).ln() + shift)).exp())
+/// How the `filler` column reads the style model's log-odds `z`: through the model's Platt
+/// calibration (fitted by `residue fit` on held-out texts of the dev sets, so that 0.5 is the
+/// decision point on their mix of human and machine text), plus `prior` on the log-odds
+/// (`style_prior_logit`: 0 keeps that mix; -2 assumes about one machine text in eight).
+pub fn style_column(calibration: Option<Platt>, z: f32, prior: f32) -> f32 {
+    let Platt { slope, intercept } = calibration.unwrap_or_default();
+    Platt { slope, intercept: intercept + prior }.probability(z)
 }
 
 /// What the style features ask of a distinct word.

@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::metrics::{Confusion, auroc, best_threshold, harmonic, shingle_prf, shingles};
+use super::metrics::{Confusion, auroc, best_threshold, expected_calibration_error, harmonic, shingle_prf, shingles};
 use crate::error::{Error, Result};
 use crate::input::{InputFile, InputOptions, read_file};
 use crate::model::{Category, LineLabel};
@@ -207,6 +207,8 @@ pub struct SignalFigures {
     pub macro_f1_at_half: f64,
     pub best_threshold: f64,
     pub best_f1: f64,
+    /// Expected calibration error: how far the scores are from the share of positives at them.
+    pub ece: f64,
 }
 
 /// Signal evaluation: one set of figures per signal, overall and per group.
@@ -309,5 +311,6 @@ pub fn figures_of(group: &str, scored: &[(f64, bool)]) -> SignalFigures {
         macro_f1_at_half: (positive.f1() + negative_f1) / 2.0,
         best_threshold: threshold,
         best_f1: best,
+        ece: expected_calibration_error(scored),
     }
 }

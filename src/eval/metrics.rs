@@ -101,6 +101,19 @@ pub fn best_threshold(scored: &[(f64, bool)]) -> (f64, f64) {
     best
 }
 
+/// Expected calibration error over ten equal-width bins: the gap between a bin's mean
+/// probability and its share of positives, averaged over bins weighted by their size.
+pub fn expected_calibration_error(scored: &[(f64, bool)]) -> f64 {
+    let mut bins = [(0.0f64, 0.0f64); 10];
+    for &(p, positive) in scored {
+        let bin = &mut bins[((p * 10.0) as usize).min(9)];
+        bin.0 += p;
+        bin.1 += f64::from(u8::from(positive));
+    }
+    let total = scored.len().max(1) as f64;
+    bins.iter().map(|&(p, y)| (p - y).abs() / total).sum::<f64>()
+}
+
 /// Lowercase word 4-gram shingles after NFKC normalisation, words being `\w+` runs, as the
 /// article-extraction benchmark scores extractors.
 pub fn shingles(text: &str) -> HashSet<Vec<String>> {
@@ -158,5 +171,13 @@ mod tests {
         c.add(false, true, 2.0);
         assert_eq!(c.precision(), 0.5);
         assert!((c.recall() - 1.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn calibration_error_is_zero_when_probabilities_match_the_outcomes() {
+        let matched: Vec<(f64, bool)> = (0..20).map(|i| (0.25, i % 4 == 0)).collect();
+        assert!(expected_calibration_error(&matched) < 1e-9);
+        let off: Vec<(f64, bool)> = (0..20).map(|i| (0.9, i % 4 == 0)).collect();
+        assert!((expected_calibration_error(&off) - 0.65).abs() < 1e-9);
     }
 }

@@ -132,13 +132,13 @@ fn print_signals(r: &SignalReport, out: &mut dyn Write) -> std::io::Result<()> {
         writeln!(out, "{signal}:")?;
         writeln!(
             out,
-            "  {:<16} {:>5} {:>5}  {:>6}  {:>6} {:>6} {:>6}  {:>8}  {:>9} {:>7}",
-            "group", "pos", "neg", "AUROC", "P@.5", "R@.5", "F1@.5", "macroF1", "best_thr", "best_F1"
+            "  {:<16} {:>5} {:>5}  {:>6}  {:>6} {:>6} {:>6}  {:>8}  {:>9} {:>7} {:>6}",
+            "group", "pos", "neg", "AUROC", "P@.5", "R@.5", "F1@.5", "macroF1", "best_thr", "best_F1", "ECE"
         )?;
         for f in figures {
             writeln!(
                 out,
-                "  {:<16} {:>5} {:>5}  {:>6}  {:>6.3} {:>6.3} {:>6.3}  {:>8.3}  {:>9.3} {:>7.3}",
+                "  {:<16} {:>5} {:>5}  {:>6}  {:>6.3} {:>6.3} {:>6.3}  {:>8.3}  {:>9.3} {:>7.3} {:>6.3}",
                 f.group,
                 f.positives,
                 f.negatives,
@@ -148,7 +148,8 @@ fn print_signals(r: &SignalReport, out: &mut dyn Write) -> std::io::Result<()> {
                 f.f1_at_half,
                 f.macro_f1_at_half,
                 f.best_threshold,
-                f.best_f1
+                f.best_f1,
+                f.ece
             )?;
         }
     }

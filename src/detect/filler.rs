@@ -288,7 +288,8 @@ impl Filler {
 /// How the `filler` column reads the style model's log-odds `z`: through the model's Platt
 /// calibration (fitted by `residue fit` on held-out texts of the dev sets, so that 0.5 is the
 /// decision point on their mix of human and machine text), plus `prior` on the log-odds
-/// (`style_prior_logit`: 0 keeps that mix; -2 assumes about one machine text in eight).
+/// (`style_prior_logit`: 0 keeps that mix; a negative prior, for corpora where machine text is
+/// rarer, divides the odds by its exponential).
 pub fn style_column(calibration: Option<Platt>, z: f32, prior: f32) -> f32 {
     let Platt { slope, intercept } = calibration.unwrap_or_default();
     Platt { slope, intercept: intercept + prior }.probability(z)

@@ -258,8 +258,8 @@ pub fn is_unspaced_script(c: char) -> bool {
 
 /// `char::is_alphanumeric`, answered without Unicode's tables for the characters scraped
 /// news is full of: ASCII, the General Punctuation block (curly quotes, dashes, bullets: none
-/// a letter or digit) and the Latin letters from U+00C0 to U+024F (all letters but × and ÷).
-/// Every other character asks the tables. Checked against the standard library for every
+/// a letter or digit), the Latin letters from U+00C0 to U+024F (all letters but × and ÷), and
+/// Japanese and Chinese ([`common_letter`]). Every other character asks the tables. Checked against the standard library for every
 /// character.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
@@ -273,13 +273,41 @@ pub fn is_alphabetic(c: char) -> bool {
     if c.is_ascii() { c.is_ascii_alphabetic() } else { common_letter(c).unwrap_or_else(|| c.is_alphabetic()) }
 }
 
-/// Whether a non-ASCII character in General Punctuation or Latin U+00C0-U+024F is a letter;
-/// `None` outside them.
+/// `char::is_numeric`, with the fast paths of [`is_alphanumeric`]: in its ranges only the
+/// letter numbers (〇, the Suzhou numerals) are numeric.
+#[inline]
+pub fn is_numeric(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_digit()
+    } else if common_letter(c).is_some() {
+        matches!(c, '\u{3007}' | '\u{3021}'..='\u{3029}' | '\u{3038}'..='\u{303a}')
+    } else {
+        c.is_numeric()
+    }
+}
+
+/// Whether a non-ASCII character in General Punctuation, Latin U+00C0-U+024F, CJK punctuation,
+/// kana or the CJK unified ideographs is a letter (in these ranges no digit is not also a
+/// letter: 〇 and the Suzhou numerals are letter numbers); `None` outside them. Japanese and
+/// Chinese text is read character by character many times over, and each character outside
+/// these ranges costs a table search.
 #[inline]
 fn common_letter(c: char) -> Option<bool> {
     match c {
         '\u{2000}'..='\u{206f}' => Some(false),
         '\u{c0}'..='\u{24f}' => Some(c != '×' && c != '÷'),
+        '\u{4e00}'..='\u{9fff}' => Some(true),
+        // Ideographic punctuation, hiragana and katakana: letters but for the unassigned
+        // code points, the punctuation, the combining and spacing sound marks and the dots.
+        '\u{3000}'..='\u{30ff}' => Some(matches!(c,
+            '\u{3005}'..='\u{3007}'
+            | '\u{3021}'..='\u{3029}'
+            | '\u{3031}'..='\u{3035}'
+            | '\u{3038}'..='\u{303c}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{309d}'..='\u{309f}'
+            | '\u{30a1}'..='\u{30fa}'
+            | '\u{30fc}'..='\u{30ff}')),
         _ => None,
     }
 }
@@ -470,6 +498,7 @@ mod tests {
         for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
             assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
             assert_eq!(is_alphabetic(c), c.is_alphabetic(), "{c:?}");
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c:?}");
         }
     }
 

@@ -557,7 +557,11 @@ fn explain_scores(out: &mut dyn Write, a: &Assessment, style: Option<FillerStyle
         Some(FillerStyle::Read { probability: p, pushes }) => {
             let items: Vec<String> =
                 pushes.iter().take(SHOWN).map(|(name, push)| format!("{name} {push:+.2}")).collect();
-            writeln!(out, "   filler style model p {p:.3} (calibrated; counts at 0.5); strongest pushes: {}", items.join(", "))?;
+            writeln!(
+                out,
+                "   filler style model p {p:.3} (calibrated; counts at 0.5); strongest pushes: {}",
+                items.join(", ")
+            )?;
         }
         Some(FillerStyle::NotEnglish) => {
             writeln!(out, "   filler style model not read: it was fitted on English text")?;

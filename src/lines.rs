@@ -562,7 +562,7 @@ fn char_stats(text: &str) -> CharStats {
             stats.letters += 1;
             stats.capitalised_words += usize::from(at_word_start && c.is_uppercase());
             stats.glued_words += usize::from(after_lowercase && c.is_uppercase());
-        } else if c.is_numeric() {
+        } else if crate::analysis::is_numeric(c) {
             stats.digits += 1;
         } else {
             stats.punctuation += 1;

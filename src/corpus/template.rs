@@ -65,7 +65,7 @@ pub fn line_key(source: u64, line: &str) -> Option<u64> {
             key.push(b' ');
             pending_space = false;
         }
-        if c.is_numeric() {
+        if crate::analysis::is_numeric(c) {
             seen_word = true;
             key.push(b'0');
         } else {

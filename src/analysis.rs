@@ -259,8 +259,8 @@ pub fn is_unspaced_script(c: char) -> bool {
 /// `char::is_alphanumeric`, answered without Unicode's tables for the characters scraped
 /// news is full of: ASCII, the General Punctuation block (curly quotes, dashes, bullets: none
 /// a letter or digit), the Latin letters from U+00C0 to U+024F (all letters but × and ÷), and
-/// Japanese and Chinese ([`common_letter`]). Every other character asks the tables. Checked against the standard library for every
-/// character.
+/// Japanese and Chinese ([`common_letter`]). Every other character asks the tables. Checked
+/// against the standard library for every character.
 #[inline]
 pub fn is_alphanumeric(c: char) -> bool {
     if c.is_ascii() { c.is_ascii_alphanumeric() } else { common_letter(c).unwrap_or_else(|| c.is_alphanumeric()) }
@@ -287,8 +287,8 @@ pub fn is_numeric(c: char) -> bool {
 }
 
 /// Whether a non-ASCII character in General Punctuation, Latin U+00C0-U+024F, CJK punctuation,
-/// kana or the CJK unified ideographs is a letter (in these ranges no digit is not also a
-/// letter: 〇 and the Suzhou numerals are letter numbers); `None` outside them. Japanese and
+/// kana or the CJK unified ideographs is a letter (every numeric character of these ranges is
+/// a letter too: 〇 and the Suzhou numerals are letter numbers); `None` outside them. Japanese and
 /// Chinese text is read character by character many times over, and each character outside
 /// these ranges costs a table search.
 #[inline]

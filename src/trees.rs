@@ -498,4 +498,15 @@ mod tests {
         let error = TreeEnsemble::parse(text, "lines.toml", &["a"]).unwrap_err().to_string();
         assert!(error.contains("lines.toml") && error.contains("malformed"), "{error}");
     }
+
+    #[test]
+    fn a_calibration_round_trips_and_a_reversed_one_is_rejected() {
+        let (_, mut model) = fitted_on_xor(20, 2);
+        model.calibration = Some(Platt { slope: 0.5, intercept: -0.25 });
+        let parsed = TreeEnsemble::parse(&model.to_toml(), "filler.toml", &["a", "b"]).unwrap();
+        assert_eq!(parsed.calibration, model.calibration);
+        let reversed = model.to_toml().replace("slope = 0.5", "slope = -0.5");
+        let error = TreeEnsemble::parse(&reversed, "filler.toml", &["a", "b"]).unwrap_err().to_string();
+        assert!(error.contains("filler.toml") && error.contains("calibration"), "{error}");
+    }
 }

@@ -198,7 +198,8 @@ fn is_markup(text: &str) -> bool {
 /// What `explain` shows of the stylometric filler model ([`Scorer::filler_style`]).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FillerStyle {
-    /// Its probability (calibrated, prior added) and each feature's push towards "machine", strongest first.
+    /// Its probability (calibrated, prior added) and each feature's push towards "machine",
+    /// strongest first.
     Read { probability: f32, pushes: Vec<(String, f32)> },
     /// It did not read the text: the text is not English (or shows too little of it).
     NotEnglish,

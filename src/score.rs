@@ -392,17 +392,23 @@ impl Scorer {
 
     /// The stylometric filler model's reading of `text`: its probability (calibrated, as
     /// the `filler` column uses it) and each feature's push towards "machine" (its share of
-    /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`]), strongest first;
-    /// or that it did not read the text ([`Self::filler_features`] is `None`). `None` without
-    /// a filler model.
+    /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`], times the
+    /// calibration's slope so that the pushes move `logit(p)` by what they say), strongest
+    /// first; or that it did not read the text ([`Self::filler_features`] is `None`). `None`
+    /// without a filler model.
     pub fn filler_style(&self, text: &str) -> Option<FillerStyle> {
         let model = self.model.filler_model.as_ref()?;
         let Some(features) = self.filler_features(text) else {
             return Some(FillerStyle::NotEnglish);
         };
         let p = self.filler_probe.style_probability(&features)?;
-        let mut pushes: Vec<(String, f32)> =
-            model.features.iter().cloned().zip(model.contributions(&features)).collect();
+        let slope = model.calibration.unwrap_or_default().slope;
+        let mut pushes: Vec<(String, f32)> = model
+            .features
+            .iter()
+            .cloned()
+            .zip(model.contributions(&features).into_iter().map(|push| push * slope))
+            .collect();
         pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
         Some(FillerStyle::Read { probability: p, pushes })
     }
@@ -582,6 +588,37 @@ fn whole_text_lexicons(model: &Model) -> Result<LexiconSet> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn logit(p: f32) -> f32 {
+        (p / (1.0 - p)).ln()
+    }
+
+    #[test]
+    fn the_filler_pushes_explain_the_calibrated_probability_they_are_shown_beside() {
+        let scorer = Scorer::new(Model::embedded().unwrap()).unwrap();
+        let read = |text: &str| match scorer.filler_style(text) {
+            Some(FillerStyle::Read { probability, pushes }) => {
+                (probability, pushes.iter().map(|(_, push)| push).sum::<f32>())
+            }
+            other => panic!("the embedded filler model should read English prose: {other:?}"),
+        };
+        let human = "The council met on Tuesday night. Residents said the ferry had been late all week, \
+            and the harbour master blamed the weather. \"We lost two sailings,\" she said. The vote was close.";
+        let machine = "It is important to note that this article is unique because it provides a comprehensive \
+            overview of the topic. Furthermore, it is worth mentioning that the information presented here \
+            is freshly written. In conclusion, this article offers valuable insights into the subject.";
+        let (p_human, sum_human) = read(human);
+        let (p_machine, sum_machine) = read(machine);
+        // What the pushes change between two texts is what logit(p) changes: the base, the
+        // roots, the intercept and the prior are the same for both.
+        let moved = logit(p_machine) - logit(p_human);
+        assert!(moved > 1.0, "the filler text should read as more machine-like: {p_human} vs {p_machine}");
+        assert!(
+            (moved - (sum_machine - sum_human)).abs() < 0.01 * moved.abs().max(1.0),
+            "{moved} vs {}",
+            sum_machine - sum_human
+        );
+    }
 
     #[test]
     fn a_first_line_is_a_headline_when_long_enough_or_when_no_boilerplate_follows() {

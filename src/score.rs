@@ -391,26 +391,17 @@ impl Scorer {
     }
 
     /// The stylometric filler model's reading of `text`: its probability (calibrated, as
-    /// the `filler` column uses it) and each feature's push towards "machine" (its share of
-    /// the trees' log-odds, [`crate::trees::TreeEnsemble::contributions`], times the
-    /// calibration's slope so that the pushes move `logit(p)` by what they say), strongest
-    /// first; or that it did not read the text ([`Self::filler_features`] is `None`). `None`
-    /// without a filler model.
+    /// the `filler` column uses it) and each feature's push towards "machine"
+    /// ([`crate::detect::filler::Filler::style_pushes`]), strongest first; or that it did not
+    /// read the text ([`Self::filler_features`] is `None`). `None` without a filler model.
     pub fn filler_style(&self, text: &str) -> Option<FillerStyle> {
-        let model = self.model.filler_model.as_ref()?;
+        self.model.filler_model.as_ref()?;
         let Some(features) = self.filler_features(text) else {
             return Some(FillerStyle::NotEnglish);
         };
-        let p = self.filler_probe.style_probability(&features)?;
-        let slope = model.calibration.unwrap_or_default().slope;
-        let mut pushes: Vec<(String, f32)> = model
-            .features
-            .iter()
-            .cloned()
-            .zip(model.contributions(&features).into_iter().map(|push| push * slope))
-            .collect();
-        pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-        Some(FillerStyle::Read { probability: p, pushes })
+        let probability = self.filler_probe.style_probability(&features)?;
+        let pushes = self.filler_probe.style_pushes(&features)?;
+        Some(FillerStyle::Read { probability, pushes })
     }
 
     /// The line classifier's features for every line of `text` (`None` for blank lines),

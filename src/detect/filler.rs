@@ -143,6 +143,23 @@ impl Filler {
         Some(style_column(model.calibration, model.log_odds(features), self.weights.filler.style_prior_logit))
     }
 
+    /// Each feature's push towards "machine" in [`Self::style_probability`]: its share of the
+    /// trees' log-odds ([`crate::trees::TreeEnsemble::contributions`]) times the calibration's
+    /// slope, so that the pushes move `logit(p)` by what they say; strongest first. `None`
+    /// without a model.
+    pub fn style_pushes(&self, features: &[f32]) -> Option<Vec<(String, f32)>> {
+        let model = self.style.as_ref()?;
+        let slope = model.calibration.unwrap_or_default().slope;
+        let mut pushes: Vec<(String, f32)> = model
+            .features
+            .iter()
+            .cloned()
+            .zip(model.contributions(features).into_iter().map(|push| push * slope))
+            .collect();
+        pushes.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        Some(pushes)
+    }
+
     /// The rule-based findings: stock phrases, spinner phrases, chatbot turns, MT capitals,
     /// spaces before punctuation.
     pub fn rule_findings(&self, analysis: &Analysis, context: &Context) -> Vec<Finding> {

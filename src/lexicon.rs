@@ -1,6 +1,6 @@
-//! Phrase lists matched with one Aho-Corasick automaton each, over the lowercased text, or
-//! all at once with a [`LexiconSet`]: one automaton over every lexicon's phrases, so that a
-//! text is read once instead of once per lexicon, with the same matches.
+//! Phrase lists matched over the lowercased text, each with its own [`PhraseIndex`], or all
+//! at once with a [`LexiconSet`]: one index over every lexicon's phrases, so that a text is
+//! read once instead of once per lexicon, with the same matches.
 //!
 //! A pattern is a lowercase phrase matched at word boundaries. `^` anchors it to the start
 //! of a line and `$` to its end, where "start" and "end" skip spaces, bullets and
@@ -8,9 +8,9 @@
 //! that mentions leaving a reply.
 use std::sync::Arc;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-
 use crate::error::{Error, Result};
+pub use crate::phrases::PhraseMatch;
+use crate::phrases::{PhraseIndex, keep_leftmost_longest};
 
 /// One phrase of a lexicon.
 #[derive(Debug, Clone)]
@@ -34,11 +34,11 @@ pub struct Entry {
 pub struct Lexicon {
     /// The lexicon's name (its file stem, e.g. `paywall`).
     pub name: String,
-    /// Entries in automaton pattern order.
+    /// Entries in pattern order.
     pub entries: Vec<Entry>,
-    /// For each automaton pattern, the entries (anchor variants) that share its phrase.
+    /// For each pattern (distinct phrase), the entries (anchor variants) that share it.
     variants: Vec<Vec<usize>>,
-    automaton: Option<AhoCorasick>,
+    index: PhraseIndex,
 }
 
 /// A match of a lexicon entry inside a line, in byte offsets of the whole text.
@@ -84,7 +84,7 @@ impl Lexicon {
                 entries.push(Entry { phrase, weight, at_start, at_end, note, language: language.clone() });
             }
         }
-        // One automaton pattern per distinct phrase; anchored variants of a phrase share it.
+        // One pattern per distinct phrase; anchored variants of a phrase share it.
         let mut phrases: Vec<&str> = Vec::new();
         let mut variants: Vec<Vec<usize>> = Vec::new();
         for (index, entry) in entries.iter().enumerate() {
@@ -96,20 +96,18 @@ impl Lexicon {
                 }
             }
         }
-        // A compact NFA: a lexicon is searched on its own only for a title line, or when a
-        // model leaves it out of the shared scan; a DFA of the widget lexicon alone took 5 MB.
-        let kind = AhoCorasickKind::ContiguousNFA;
-        let automaton = automaton(&phrases, kind, MatchKind::LeftmostLongest, &format!("{name}.tsv"))?;
-        Ok(Lexicon { name: name.to_string(), entries, variants, automaton })
+        let index = PhraseIndex::new(&phrases, &format!("{name}.tsv"))?;
+        Ok(Lexicon { name: name.to_string(), entries, variants, index })
     }
 
     /// Every match of the lexicon inside `lower[start..end]` (one line of the lowercased text),
     /// at word boundaries and honouring anchors.
     pub fn find_in_line(&self, lower: &str, start: usize, end: usize, hits: &mut Vec<Hit>) {
-        let Some(automaton) = &self.automaton else { return };
-        for found in automaton.find_iter(&lower[start..end]) {
-            let pattern = found.pattern().as_usize();
-            if let Some(hit) = self.accept(lower, start, end, start + found.start(), start + found.end(), pattern) {
+        let mut matches = Vec::new();
+        self.index.find_all(&lower[start..end], start, &mut matches);
+        keep_leftmost_longest(&mut matches);
+        for found in matches {
+            if let Some(hit) = self.accept(lower, start, end, found.start, found.end, found.pattern as usize) {
                 hits.push(hit);
             }
         }
@@ -119,12 +117,9 @@ impl Lexicon {
     /// one per line. `lines` are the text's lines in order; phrases never hold a line break,
     /// so no match spans two lines and the result is that of [`Self::find_in_line`] on each.
     pub fn find_in_text(&self, lower: &str, lines: &[crate::analysis::Line], hits: &mut Vec<(usize, Hit)>) {
-        let Some(automaton) = &self.automaton else { return };
-        let matches = automaton.find_iter(lower).map(|found| PhraseMatch {
-            pattern: found.pattern().as_u32(),
-            start: found.start(),
-            end: found.end(),
-        });
+        let mut matches = Vec::new();
+        self.index.find_all(lower, 0, &mut matches);
+        keep_leftmost_longest(&mut matches);
         self.hits_of_matches(lower, lines, matches, hits);
     }
 
@@ -151,12 +146,12 @@ impl Lexicon {
         }
     }
 
-    /// The phrase of automaton pattern `pattern`.
+    /// The phrase of pattern `pattern`.
     fn phrase(&self, pattern: usize) -> &str {
         &self.entries[self.variants[pattern][0]].phrase
     }
 
-    /// Automaton patterns: one per distinct phrase.
+    /// Patterns: one per distinct phrase.
     fn patterns(&self) -> usize {
         self.variants.len()
     }
@@ -196,25 +191,17 @@ impl Lexicon {
     }
 }
 
-/// A phrase found in a text, before the word-boundary and anchor checks: the lexicon's
-/// automaton pattern and its byte span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PhraseMatch {
-    pub pattern: u32,
-    pub start: usize,
-    pub end: usize,
-}
-
-/// Several lexicons searched with one automaton. Each lexicon gets the matches its own
-/// automaton would find (leftmost-longest, not overlapping), picked from every match of
-/// every phrase: there are few, and reading the text once instead of once per lexicon was
-/// most of the cost of matching.
+/// Several lexicons searched with one [`PhraseIndex`]. Each lexicon gets the matches its own
+/// index would give it (leftmost-longest, not overlapping), picked from every match of every
+/// phrase: there are few, and reading the text once instead of once per lexicon was most of
+/// the cost of matching.
 ///
 /// English phrases (and those of files outside a language folder) are read on every page:
 /// English template text turns up on sites in every language. The phrases of each other
-/// language have an automaton of their own, read only on pages guessed in that language, so
-/// that six languages of residue cost an English page nothing (one automaton of all of them
-/// took 18 MB instead of 6 and 10 % more time on the bench corpus).
+/// language have an index of their own, read only on pages guessed in that language, so
+/// that six languages of residue cost an English page nothing (when they were one
+/// Aho-Corasick DFA, all of them together took 18 MB instead of 6 and 10 % more time on the
+/// bench corpus).
 #[derive(Debug, Clone)]
 pub struct LexiconSet {
     names: Arc<[String]>,
@@ -226,10 +213,10 @@ pub struct LexiconSet {
 struct PhraseGroup {
     /// `None` for the group read on every page.
     language: Option<String>,
-    /// For each pattern of the automaton, the (lexicon, pattern of that lexicon) pairs whose
+    /// For each pattern of the index, the (lexicon, pattern of that lexicon) pairs whose
     /// phrase it is.
     owners: Vec<Vec<(u32, u32)>>,
-    automaton: Option<AhoCorasick>,
+    index: PhraseIndex,
 }
 
 /// Each lexicon's matches in one text, as [`LexiconSet::scan`] found them.
@@ -283,21 +270,11 @@ impl LexiconSet {
         for language in group_languages {
             let members: Vec<usize> = (0..phrases.len()).filter(|&i| languages[i] == language).collect();
             let group_phrases: Vec<&str> = members.iter().map(|&i| phrases[i]).collect();
-            let automaton = Self::automaton(&group_phrases)?;
+            let index = PhraseIndex::new(&group_phrases, "lexicons")?;
             let owners = members.iter().map(|&i| std::mem::take(&mut owners[i])).collect();
-            groups.push(PhraseGroup { language: language.map(str::to_string), owners, automaton });
+            groups.push(PhraseGroup { language: language.map(str::to_string), owners, index });
         }
         Ok(LexiconSet { names: lexicons.iter().map(|l| l.name.clone()).collect(), groups })
-    }
-
-    fn automaton(phrases: &[&str]) -> Result<Option<AhoCorasick>> {
-        // Every match of every phrase (standard semantics, overlapping), from which each
-        // lexicon's leftmost-longest matches are picked. A DFA: with a thousand phrases a
-        // contiguous NFA (a fourteenth of the size) made scoring spend half as long in the
-        // scan, but with the 4,300 of today's lexicons the NFA's failure transitions cost
-        // more than the DFA's cache misses: the DFA takes 5-10 % less CPU time over the
-        // whole run (20 MB bench corpus, one and two threads) for 2-5 MB more memory.
-        automaton(phrases, AhoCorasickKind::DFA, MatchKind::Standard, "lexicons")
     }
 
     /// Each lexicon's leftmost-longest matches in `lower`, in text order: of the phrases read
@@ -305,47 +282,19 @@ impl LexiconSet {
     pub fn scan(&self, lower: &str, language: Option<&str>) -> LexiconMatches {
         let mut matches: Vec<Vec<PhraseMatch>> = vec![Vec::new(); self.names.len()];
         let groups = self.groups.iter().filter(|g| g.language.is_none() || g.language.as_deref() == language);
+        let mut found = Vec::new();
         for group in groups {
-            let Some(automaton) = &group.automaton else { continue };
-            for found in automaton.find_overlapping_iter(lower) {
-                for &(lexicon, pattern) in &group.owners[found.pattern().as_usize()] {
-                    matches[lexicon as usize].push(PhraseMatch { pattern, start: found.start(), end: found.end() });
+            found.clear();
+            group.index.find_all(lower, 0, &mut found);
+            for m in &found {
+                for &(lexicon, pattern) in &group.owners[m.pattern as usize] {
+                    matches[lexicon as usize].push(PhraseMatch { pattern, ..*m });
                 }
             }
         }
-        for list in &mut matches {
-            // Leftmost first, the longest of those that start together, then none that
-            // overlaps a match already taken: what a leftmost-longest search returns.
-            list.sort_unstable_by_key(|m| (m.start, std::cmp::Reverse(m.end)));
-            let mut free_from = 0;
-            list.retain(|m| {
-                let take = m.start >= free_from;
-                if take {
-                    free_from = m.end;
-                }
-                take
-            });
-        }
+        matches.iter_mut().for_each(keep_leftmost_longest);
         LexiconMatches { names: Arc::clone(&self.names), matches }
     }
-}
-
-/// The automaton over `phrases` (`None` for none); `file` names the model file in errors.
-fn automaton(
-    phrases: &[&str],
-    kind: AhoCorasickKind,
-    match_kind: MatchKind,
-    file: &str,
-) -> Result<Option<AhoCorasick>> {
-    if phrases.is_empty() {
-        return Ok(None);
-    }
-    AhoCorasickBuilder::new()
-        .kind(Some(kind))
-        .match_kind(match_kind)
-        .build(phrases)
-        .map(Some)
-        .map_err(|e| Error::Model { file: file.to_string(), line: 0, message: e.to_string() })
 }
 
 /// The language folder a lexicon file sits in (`…/de/widget.tsv`: `de`).
@@ -389,7 +338,7 @@ fn is_edge_char(c: char) -> bool {
 }
 
 /// A match counts only where it does not cut a word in two.
-fn is_word_boundary(line: &str, start: usize, end: usize) -> bool {
+pub(crate) fn is_word_boundary(line: &str, start: usize, end: usize) -> bool {
     let before = line[..start].chars().next_back();
     let after = line[end..].chars().next();
     let first = line[start..end].chars().next();
@@ -455,11 +404,14 @@ mod tests {
 
     proptest::proptest! {
         /// One shared scan gives each lexicon exactly the hits of its own scan, with phrases
-        /// that overlap, nest and repeat across lexicons.
+        /// that overlap, nest, repeat across lexicons, open with punctuation or sit inside
+        /// longer words.
         #[test]
         fn a_lexicon_set_finds_what_each_lexicon_finds(
             words in proptest::collection::vec(
-                proptest::sample::select(vec!["new", "york", "times", "new york", "the", "th", "\n", "-", "é"]),
+                proptest::sample::select(vec![
+                    "new", "york", "times", "new york", "the", "th", "\n", "-", "é", "renew", "bathe", "yorktimes", "(", "(new",
+                ]),
                 0..40,
             ),
         ) {
@@ -467,7 +419,7 @@ mod tests {
             let a = lexicon("new york\t1\tcity\nyork times\t1\tpaper\nnew\t0.5\tword\n^the\t1\tstart\n");
             let b = Lexicon::parse(
                 "other",
-                &[("other.tsv".to_string(), "new york times\t1\tpaper\ntimes$\t1\tend\nthe th\t1\tx\né\t1\tletter\n")],
+                &[("other.tsv".to_string(), "new york times\t1\tpaper\ntimes$\t1\tend\nthe th\t1\tx\né\t1\tletter\n(new\t1\tparen\n")],
             )
             .unwrap();
             let lower = text.to_lowercase();

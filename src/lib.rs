@@ -20,6 +20,7 @@ pub mod line_model;
 pub mod lines;
 pub mod model;
 pub mod output;
+pub mod phrases;
 pub mod pipeline;
 pub mod record;
 pub mod score;

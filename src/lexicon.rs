@@ -96,7 +96,7 @@ impl Lexicon {
                 }
             }
         }
-        let index = PhraseIndex::new(&phrases, &format!("{name}.tsv"))?;
+        let index = PhraseIndex::new(&phrases);
         Ok(Lexicon { name: name.to_string(), entries, variants, index })
     }
 
@@ -270,7 +270,7 @@ impl LexiconSet {
         for language in group_languages {
             let members: Vec<usize> = (0..phrases.len()).filter(|&i| languages[i] == language).collect();
             let group_phrases: Vec<&str> = members.iter().map(|&i| phrases[i]).collect();
-            let index = PhraseIndex::new(&group_phrases, "lexicons")?;
+            let index = PhraseIndex::new(&group_phrases);
             let owners = members.iter().map(|&i| std::mem::take(&mut owners[i])).collect();
             groups.push(PhraseGroup { language: language.map(str::to_string), owners, index });
         }
@@ -351,6 +351,7 @@ pub(crate) fn is_word_boundary(line: &str, start: usize, end: usize) -> bool {
 }
 
 /// Letters, digits and the underscore of icon names make up words.
+#[inline]
 pub fn is_word_char(c: char) -> bool {
     crate::analysis::is_alphanumeric(c) || c == '_'
 }

@@ -4,13 +4,12 @@
 //! lexicons match) where a word of the text starts, and the text's word there must be the
 //! phrase's first word: so one hash lookup per word of the text, and a comparison for each
 //! phrase that opens with that word, find them all. The few phrases that open with anything
-//! else ("(image:", "©") go to a small Aho-Corasick automaton. An overlapping search of a
-//! DFA over the 3,900 English phrases had been 14 % of a one-thread run on the bench corpus:
-//! the DFA was too big for the cache, and it read every byte.
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+//! else ("(image:", "©") are tried wherever their first byte occurs. An overlapping search of
+//! an Aho-Corasick DFA over the 3,900 English phrases had been 14 % of a one-thread run on the
+//! bench corpus (the DFA was too big for the cache, and it read every byte); a DFA of the
+//! seven phrases that open with punctuation alone still cost 17 instructions a byte.
 use rustc_hash::FxHashMap as HashMap;
 
-use crate::error::{Error, Result};
 use crate::lexicon::is_word_char;
 
 /// A phrase found in a text, before the word-boundary and anchor checks: the index of the
@@ -23,39 +22,42 @@ pub struct PhraseMatch {
 }
 
 /// A set of phrases, indexed for [`PhraseIndex::find_all`].
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PhraseIndex {
-    /// The phrases that open with a word character, by that first word: (pattern, phrase).
+    /// The phrases that open with a word character, by that first word: (pattern, the rest of
+    /// the phrase after its first word), a phrase of one word (most are) first among those.
     by_first_word: HashMap<Box<str>, Vec<(u32, Box<str>)>>,
-    /// The other phrases, and the pattern of each of the automaton's.
-    others: Option<AhoCorasick>,
-    other_patterns: Vec<u32>,
+    /// The other phrases, (pattern, phrase), sorted by their first byte.
+    others: Vec<(u32, Box<str>)>,
+    /// Whether some phrase of `others` opens with this byte.
+    other_first_bytes: Box<[bool; 256]>,
+}
+
+impl Default for PhraseIndex {
+    fn default() -> Self {
+        PhraseIndex { by_first_word: HashMap::default(), others: Vec::new(), other_first_bytes: Box::new([false; 256]) }
+    }
 }
 
 impl PhraseIndex {
-    /// Indexes `phrases` (lowercase; pattern `i` is `phrases[i]`); `file` names the model
-    /// file in errors.
-    pub fn new(phrases: &[&str], file: &str) -> Result<Self> {
+    /// Indexes `phrases` (lowercase, not empty; pattern `i` is `phrases[i]`).
+    pub fn new(phrases: &[&str]) -> Self {
         let mut index = PhraseIndex::default();
-        let mut others: Vec<&str> = Vec::new();
         for (pattern, &phrase) in phrases.iter().enumerate() {
             let first_word = first_word(phrase);
             if first_word.is_empty() {
-                others.push(phrase);
-                index.other_patterns.push(pattern as u32);
+                if let Some(&first) = phrase.as_bytes().first() {
+                    index.others.push((pattern as u32, phrase.into()));
+                    index.other_first_bytes[usize::from(first)] = true;
+                }
             } else {
-                index.by_first_word.entry(first_word.into()).or_default().push((pattern as u32, phrase.into()));
+                let rest = &phrase[first_word.len()..];
+                index.by_first_word.entry(first_word.into()).or_default().push((pattern as u32, rest.into()));
             }
         }
-        if !others.is_empty() {
-            let automaton = AhoCorasickBuilder::new()
-                .kind(Some(AhoCorasickKind::DFA))
-                .match_kind(MatchKind::Standard)
-                .build(&others)
-                .map_err(|e| Error::Model { file: file.to_string(), line: 0, message: e.to_string() })?;
-            index.others = Some(automaton);
-        }
-        Ok(index)
+        index.by_first_word.values_mut().for_each(|candidates| candidates.sort_by_key(|(_, rest)| !rest.is_empty()));
+        index.others.sort_by_key(|(_, phrase)| phrase.as_bytes()[0]);
+        index
     }
 
     /// Every occurrence in `lower` of every phrase that does not begin inside a word of the
@@ -65,26 +67,39 @@ impl PhraseIndex {
         if !self.by_first_word.is_empty() {
             for word in crate::analysis::word_runs(lower, is_word_char, is_word_char) {
                 let Some(candidates) = self.by_first_word.get(&lower[word.clone()]) else { continue };
-                let rest = &lower[word.start..];
-                for (pattern, phrase) in candidates {
-                    if rest.starts_with(&**phrase) {
-                        let start = offset + word.start;
-                        out.push(PhraseMatch { pattern: *pattern, start, end: start + phrase.len() });
+                let after = &lower[word.end..];
+                for (pattern, rest) in candidates {
+                    if after.starts_with(&**rest) {
+                        let end = offset + word.end + rest.len();
+                        out.push(PhraseMatch { pattern: *pattern, start: offset + word.start, end });
                     }
                 }
             }
         }
-        if let Some(automaton) = &self.others {
-            for found in automaton.find_overlapping_iter(lower) {
-                let pattern = self.other_patterns[found.pattern().as_usize()];
-                out.push(PhraseMatch { pattern, start: offset + found.start(), end: offset + found.end() });
+        if !self.others.is_empty() {
+            let bytes = lower.as_bytes();
+            for (at, &byte) in bytes.iter().enumerate() {
+                if !self.other_first_bytes[usize::from(byte)] {
+                    continue;
+                }
+                let from = self.others.partition_point(|(_, phrase)| phrase.as_bytes()[0] < byte);
+                let rest = &bytes[at..];
+                for (pattern, phrase) in self.others[from..].iter().take_while(|(_, p)| p.as_bytes()[0] == byte) {
+                    if rest.starts_with(phrase.as_bytes()) {
+                        out.push(PhraseMatch {
+                            pattern: *pattern,
+                            start: offset + at,
+                            end: offset + at + phrase.len(),
+                        });
+                    }
+                }
             }
         }
     }
 
     /// Whether the index holds no phrase.
     pub fn is_empty(&self) -> bool {
-        self.by_first_word.is_empty() && self.others.is_none()
+        self.by_first_word.is_empty() && self.others.is_empty()
     }
 }
 
@@ -114,7 +129,7 @@ mod tests {
     use super::*;
 
     fn found(phrases: &[&str], lower: &str) -> Vec<String> {
-        let index = PhraseIndex::new(phrases, "test.tsv").unwrap();
+        let index = PhraseIndex::new(phrases);
         let mut matches = Vec::new();
         index.find_all(lower, 0, &mut matches);
         keep_leftmost_longest(&mut matches);
@@ -134,7 +149,7 @@ mod tests {
         assert_eq!(found(&phrases, "zoëy"), Vec::<String>::new());
         assert_eq!(found(&phrases, "newyork"), Vec::<String>::new());
         assert_eq!(found(&phrases, "new yorker"), ["new york:new york"]);
-        assert!(PhraseIndex::new(&[], "x").unwrap().is_empty());
+        assert!(PhraseIndex::new(&[]).is_empty());
     }
 
     proptest::proptest! {
@@ -157,7 +172,7 @@ mod tests {
                 lower.push_str(word);
             }
             let phrases = ["new", "new york", "ne", "w ©", "(é", "©", "u.s.", "york-"];
-            let index = PhraseIndex::new(&phrases, "test.tsv").unwrap();
+            let index = PhraseIndex::new(&phrases);
             let mut found = Vec::new();
             index.find_all(&lower, 0, &mut found);
             let valid = |m: &PhraseMatch| crate::lexicon::is_word_boundary(&lower, m.start, m.end);

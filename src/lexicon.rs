@@ -237,7 +237,7 @@ impl LexiconMatches {
 impl LexiconSet {
     /// `guessable` names the languages a page can be guessed in: another language's
     /// phrases are read on every page, since no page would be read in it.
-    pub fn new(lexicons: &[&Lexicon], guessable: &[&str]) -> Result<Self> {
+    pub fn new(lexicons: &[&Lexicon], guessable: &[&str]) -> Self {
         let mut phrases: Vec<&str> = Vec::new();
         let mut owners: Vec<Vec<(u32, u32)>> = Vec::new();
         // The phrase's language while all its entries share one; `None` once any does not.
@@ -274,7 +274,7 @@ impl LexiconSet {
             let owners = members.iter().map(|&i| std::mem::take(&mut owners[i])).collect();
             groups.push(PhraseGroup { language: language.map(str::to_string), owners, index });
         }
-        Ok(LexiconSet { names: lexicons.iter().map(|l| l.name.clone()).collect(), groups })
+        LexiconSet { names: lexicons.iter().map(|l| l.name.clone()).collect(), groups }
     }
 
     /// Each lexicon's leftmost-longest matches in `lower`, in text order: of the phrases read
@@ -425,7 +425,7 @@ mod tests {
             .unwrap();
             let lower = text.to_lowercase();
             let lines = lines_of(&lower);
-            let set = LexiconSet::new(&[&a, &b], &[]).unwrap();
+            let set = LexiconSet::new(&[&a, &b], &[]);
             let matches = set.scan(&lower, None);
             for lexicon in [&a, &b] {
                 let (mut alone, mut shared) = (Vec::new(), Vec::new());
@@ -449,7 +449,7 @@ mod tests {
             ],
         )
         .unwrap();
-        let set = LexiconSet::new(&[&widget], &["de", "en", "fr"]).unwrap();
+        let set = LexiconSet::new(&[&widget], &["de", "en", "fr"]);
         let lower = "share this | artikel teilen | partager";
         let found = |language| -> Vec<&str> {
             set.scan(lower, language).of("widget").unwrap().iter().map(|m| &lower[m.start..m.end]).collect()
@@ -460,7 +460,7 @@ mod tests {
         assert_eq!(found(Some("de")), ["share this", "artikel teilen"]);
         assert_eq!(found(Some("fr")), ["share this", "partager"]);
         // Without German function words no page is German, so the German phrases go everywhere.
-        let set = LexiconSet::new(&[&widget], &["en", "fr"]).unwrap();
+        let set = LexiconSet::new(&[&widget], &["en", "fr"]);
         let everywhere: Vec<&str> =
             set.scan(lower, None).of("widget").unwrap().iter().map(|m| &lower[m.start..m.end]).collect();
         assert_eq!(everywhere, ["share this", "artikel teilen"]);

@@ -238,7 +238,7 @@ impl Scorer {
             labeller: Labeller::new(&model)?,
             attribution: LexiconRule::resolve(&model, "CR002", Category::Credibility)?,
             clickbait: LexiconRule::resolve(&model, "CR003", Category::Credibility)?,
-            lexicon_set: whole_text_lexicons(&model)?,
+            lexicon_set: whole_text_lexicons(&model),
             analysis_limit: DEFAULT_ANALYSIS_LIMIT,
             model,
         })
@@ -566,7 +566,7 @@ pub fn boilerplate_share(analysis: &Analysis, labels: &[LineLabel]) -> f32 {
 
 /// One set of the lexicons that rules match against whole texts (the clickbait lexicon reads
 /// only the title line, and is searched there on its own).
-fn whole_text_lexicons(model: &Model) -> Result<LexiconSet> {
+fn whole_text_lexicons(model: &Model) -> LexiconSet {
     let mut names: Vec<&str> =
         model.rules.iter().filter(|r| r.code != "CR003").filter_map(|r| r.lexicon.as_deref()).collect();
     names.sort_unstable();
